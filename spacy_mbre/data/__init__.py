@@ -1,0 +1,1 @@
+"""The shared data model, schemas, and readers/converters for datasets."""

@@ -1,0 +1,1 @@
+"""M-BRe mining: relation grouping, LLM tasks and models, label decision."""
