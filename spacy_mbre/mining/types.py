@@ -47,14 +47,22 @@ class Answer(str):
         that score options; free text otherwise).
     probs (Optional[Dict[str, float]]): Option → probability, or None when
         the model exposes no token probabilities.
+    usage (Dict[str, float]): Accounting for this answer, as far as the model
+        knows it: "prompt_tokens" (tokens in the prompt), "evaluated_tokens"
+        (prompt tokens actually run), "reused_tokens" (taken from the prefix
+        cache), "generated_tokens", "seconds".
     """
 
     probs: Optional[Dict[str, float]]
+    usage: Dict[str, float]
 
-    def __new__(cls, text: str, probs: Optional[Dict[str, float]] = None) -> "Answer":
+    def __new__(
+        cls, text: str, probs: Optional[Dict[str, float]] = None, usage: Optional[Dict[str, float]] = None
+    ) -> "Answer":
         obj = super().__new__(cls, text)
         obj.probs = dict(probs) if probs is not None else None
+        obj.usage = dict(usage) if usage is not None else {}
         return obj
 
     def __reduce__(self):
-        return (Answer, (str(self), self.probs))
+        return (Answer, (str(self), self.probs, self.usage))
