@@ -1,0 +1,102 @@
+"""Helpers shared by the dataset converters."""
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import List, Optional, Sequence, Tuple, Union
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+ID_KEY = "mbre_id"
+META_KEY = "mbre_meta"
+WEIGHT_KEY = "mbre_weight"
+
+NlpOrVocab = Union[Language, Vocab, None]
+
+
+@dataclass
+class ConversionStats:
+    """Counts collected while converting a dataset.
+
+    counts (Counter): Named totals, e.g. "docs", "candidate pairs".
+    labels (Counter): Number of gold records per relation label or type.
+    """
+
+    counts: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+
+    def add(self, key: str, n: int = 1) -> None:
+        """key (str): The count's name.
+        n (int): How much to add.
+        """
+        self.counts[key] += n
+
+    def rows(self) -> List[Tuple[str, int]]:
+        """RETURNS (List[Tuple[str, int]]): The named totals, in insertion order."""
+        return list(self.counts.items())
+
+    def label_rows(self) -> List[Tuple[str, int]]:
+        """RETURNS (List[Tuple[str, int]]): Per-label counts, most frequent first."""
+        return sorted(self.labels.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def get_nlp(nlp: NlpOrVocab = None, lang: str = "en") -> Language:
+    """nlp (Union[Language, Vocab, None]): A pipeline, a vocab or None.
+    lang (str): Language of the blank pipeline made when none is given.
+    RETURNS (Language): A pipeline whose tokenizer the converters use.
+    """
+    if isinstance(nlp, Language):
+        return nlp
+    blank = spacy.blank(lang)
+    if isinstance(nlp, Vocab):
+        blank.vocab = nlp
+        blank.tokenizer.vocab = nlp
+    return blank
+
+
+def get_vocab(nlp: NlpOrVocab = None) -> Vocab:
+    """nlp (Union[Language, Vocab, None]): A pipeline, a vocab or None.
+    RETURNS (Vocab): Its vocab, or a blank English vocab.
+    """
+    if isinstance(nlp, Language):
+        return nlp.vocab
+    if isinstance(nlp, Vocab):
+        return nlp
+    return spacy.blank("en").vocab
+
+
+def doc_from_segments(nlp: Language, segments: Sequence[str]) -> Tuple[Doc, List[Tuple[int, int]]]:
+    """Tokenise text given as consecutive segments so that every segment
+    boundary is a token boundary (used for inline entity markers).
+
+    nlp (Language): Its tokenizer splits each segment.
+    segments (Sequence[str]): The pieces of the text, in order.
+    RETURNS (Tuple[Doc, List[Tuple[int, int]]]): The doc (its text is the
+        concatenation of the segments) and each segment's token range.
+    """
+    words: List[str] = []
+    spaces: List[bool] = []
+    ranges: List[Tuple[int, int]] = []
+    for segment in segments:
+        start = len(words)
+        if segment:
+            for token in nlp.tokenizer(segment):
+                words.append(token.text)
+                spaces.append(bool(token.whitespace_))
+        ranges.append((start, len(words)))
+    return Doc(nlp.vocab, words=words, spaces=spaces), ranges
+
+
+def strip_space_tokens(doc: Doc, start: int, end: int) -> Optional[Tuple[int, int]]:
+    """doc (Doc): The doc.
+    start (int): First token of a range.
+    end (int): End (exclusive) of the range.
+    RETURNS (Optional[Tuple[int, int]]): The range without leading / trailing
+        whitespace tokens, or None if nothing is left.
+    """
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return (start, end) if start < end else None
