@@ -18,6 +18,7 @@ app = typer.Typer(
 
 # Command modules register themselves on `app` when imported.
 from . import convert  # noqa: E402,F401
+from . import schema  # noqa: E402,F401
 from . import fetch_llm  # noqa: E402,F401
 
 

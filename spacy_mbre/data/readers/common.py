@@ -48,11 +48,9 @@ def get_nlp(nlp: NlpOrVocab = None, lang: str = "en") -> Language:
     """
     if isinstance(nlp, Language):
         return nlp
-    blank = spacy.blank(lang)
     if isinstance(nlp, Vocab):
-        blank.vocab = nlp
-        blank.tokenizer.vocab = nlp
-    return blank
+        return spacy.blank(lang, vocab=nlp)
+    return spacy.blank(lang)
 
 
 def get_vocab(nlp: NlpOrVocab = None) -> Vocab:
@@ -79,6 +77,11 @@ def doc_from_segments(nlp: Language, segments: Sequence[str]) -> Tuple[Doc, List
     spaces: List[bool] = []
     ranges: List[Tuple[int, int]] = []
     for segment in segments:
+        # A space opening a segment is the previous token's trailing space,
+        # not a whitespace token of its own.
+        if segment[:1] == " " and words and not spaces[-1]:
+            spaces[-1] = True
+            segment = segment[1:]
         start = len(words)
         if segment:
             for token in nlp.tokenizer(segment):

@@ -118,7 +118,7 @@ def _convert_document(
                 continue
         doc.user_data[ID_KEY] = f"{doc_index}:{sent_id}"
         doc.user_data[META_KEY] = {"title": title, "doc": doc_index, "sent": sent_id}
-        stats.add("docs (sentences)")
+        stats.add("docs")
         yield doc
     stats.add("in-sentence triples", len(labelled_triples))
     stats.add("cross-sentence triples", len(triples) - len(labelled_triples))

@@ -1,0 +1,123 @@
+"""``python -m spacy_mbre convert``: dataset files → DocBin or JSONL."""
+from enum import Enum
+from pathlib import Path
+from typing import Callable, Dict, Iterable, Iterator, Optional
+
+import typer
+from spacy.tokens import Doc, DocBin
+from wasabi import Printer
+
+from ..data.readers.common import ConversionStats, get_nlp
+from ..data.readers.crossner import AUTO, read_crossner
+from ..data.readers.jsonl import CHARS, TOKENS, read_jsonl, write_jsonl
+from ..data.readers.redocred import read_redocred
+from ..data.readers.semeval import read_semeval
+from ..errors import ConfigError
+from . import app
+
+
+class Format(str, Enum):
+    semeval = "semeval"
+    redocred = "redocred"
+    crossner = "crossner"
+    jsonl = "jsonl"
+
+
+DEFAULT_SCHEMAS: Dict[Format, Optional[str]] = {
+    Format.semeval: "semeval",
+    Format.redocred: "redocred",
+    Format.crossner: AUTO,
+    Format.jsonl: None,
+}
+
+
+def read_docs(
+    fmt: Format,
+    input_path: Path,
+    stats: ConversionStats,
+    schema: Optional[str] = None,
+    lang: str = "en",
+    repair: bool = False,
+) -> Iterator[Doc]:
+    """fmt (Format): The input format.
+    input_path (Path): The input file.
+    stats (ConversionStats): Filled with counts while reading.
+    schema (Optional[str]): Schema path / shipped name; None for the
+        format's default ("semeval", "redocred", "auto" for CrossNER, none for
+        JSONL).
+    lang (str): Language of the blank pipeline used for tokenisation.
+    repair (bool): CrossNER: turn stray I- tags into entity starts.
+    YIELDS (Doc): The converted docs.
+    """
+    nlp = get_nlp(None, lang)
+    chosen = schema if schema is not None else DEFAULT_SCHEMAS[fmt]
+    readers: Dict[Format, Callable[[], Iterable[Doc]]] = {
+        Format.semeval: lambda: read_semeval(input_path, nlp, schema=chosen or "semeval", stats=stats),
+        Format.redocred: lambda: read_redocred(input_path, nlp, schema=chosen, stats=stats),
+        Format.crossner: lambda: read_crossner(input_path, nlp, schema=chosen, stats=stats, repair=repair),
+        Format.jsonl: lambda: read_jsonl(input_path, nlp, schema=chosen, stats=stats),
+    }
+    yield from readers[fmt]()
+
+
+def convert(
+    fmt: Format,
+    input_path: Path,
+    output_path: Path,
+    schema: Optional[str] = None,
+    lang: str = "en",
+    repair: bool = False,
+    offsets: str = TOKENS,
+) -> ConversionStats:
+    """Convert a dataset file and write a .spacy DocBin or a .jsonl file.
+
+    fmt (Format): The input format.
+    input_path (Path): The input file.
+    output_path (Path): Output ending in .spacy or .jsonl.
+    schema (Optional[str]): See :func:`read_docs`.
+    lang (str): Language of the blank pipeline used for tokenisation.
+    repair (bool): CrossNER: turn stray I- tags into entity starts.
+    offsets (str): JSONL output: "tokens" or "chars" offsets.
+    RETURNS (ConversionStats): The counts.
+    """
+    if output_path.suffix not in (".spacy", ".jsonl"):
+        raise ConfigError(f"Output must end in .spacy or .jsonl, got {output_path.name!r}.")
+    if offsets not in (TOKENS, CHARS):
+        raise ConfigError(f"--offsets must be 'tokens' or 'chars', got {offsets!r}.")
+    stats = ConversionStats()
+    docs = read_docs(fmt, input_path, stats, schema=schema, lang=lang, repair=repair)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    if output_path.suffix == ".jsonl":
+        write_jsonl(docs, output_path, offsets=offsets)
+    else:
+        doc_bin = DocBin(store_user_data=True)
+        for doc in docs:
+            doc_bin.add(doc)
+        doc_bin.to_disk(output_path)
+    return stats
+
+
+@app.command("convert")
+def convert_cli(
+    fmt: Format = typer.Argument(..., help="Input format"),
+    input_path: Path = typer.Argument(..., help="Input file", exists=True, dir_okay=False),
+    output_path: Path = typer.Argument(..., help="Output file: .spacy (DocBin with user data) or .jsonl"),
+    schema: Optional[str] = typer.Option(
+        None,
+        "--schema",
+        "-s",
+        help="Schema path or shipped name to check labels against (default: semeval / redocred / crossner_<dir> / none for jsonl)",
+    ),
+    lang: str = typer.Option("en", "--lang", "-l", help="Language of the tokenizer"),
+    repair: bool = typer.Option(False, "--repair", help="CrossNER: start a new entity at a stray I- tag instead of failing"),
+    offsets: str = typer.Option(TOKENS, "--offsets", help="JSONL output offsets: tokens (exact round trip) or chars"),
+) -> None:
+    """Convert SemEval-2010 Task 8, Re-DocRED, CrossNER or JSONL data to a
+    DocBin (.spacy) or JSONL file with entities, gold relations and candidate
+    pairs, and print the counts."""
+    msg = Printer()
+    stats = convert(fmt, input_path, output_path, schema=schema, lang=lang, repair=repair, offsets=offsets)
+    msg.good(f"Wrote {stats.counts['docs']} docs to {output_path}")
+    msg.table(stats.rows(), header=("Count", "Value"), divider=True, aligns=("l", "r"))
+    if stats.labels:
+        msg.table(stats.label_rows(), header=("Label", "Gold records"), divider=True, aligns=("l", "r"))
