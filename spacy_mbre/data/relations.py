@@ -7,7 +7,8 @@ Relations live on the ``Doc`` as *records* keyed by token offsets in
 
 * A relation is directional: ``head`` → ``tail`` with a ``label``, an optional
   ``score`` and a ``source`` ("gold", "mined", "predicted", ...). Several
-  labels per pair are allowed. "No relation" is implicit: a candidate pair with
+  labels per pair are allowed, and records from different sources (a gold and
+  a mined one) coexist. "No relation" is implicit: a candidate pair with
   no record has no relation.
 * Fine-grained entity typing uses the same record with ``tail=None``: the
   ``label`` is the type of the ``head`` span.
@@ -79,9 +80,10 @@ class Relation:
         return Pair(self.head, self.tail)
 
     @property
-    def key(self) -> Tuple[int, int, int, int, str]:
-        """RETURNS (tuple): Pair offsets plus label: unique per doc."""
-        return (*pair_key(self.head, self.tail), self.label)
+    def key(self) -> Tuple[int, int, int, int, str, str]:
+        """RETURNS (tuple): Pair offsets, label and source: unique per doc, so
+        a gold and a mined record of the same relation can coexist."""
+        return (*pair_key(self.head, self.tail), self.label, self.source)
 
 
 def pair_key(head: Span, tail: Optional[Span]) -> PairKey:
@@ -159,8 +161,8 @@ def get_relations(doc: Doc, source: Optional[str] = None) -> List[Relation]:
 
 
 def set_relations(doc: Doc, relations: Iterable[Relation]) -> None:
-    """Replace all relations on the doc. Duplicates (same pair and label) keep
-    the last record.
+    """Replace all relations on the doc. Duplicates (same pair, label and
+    source) keep the last record.
 
     doc (Doc): The doc.
     relations (Iterable[Relation]): The new relations.
@@ -174,8 +176,8 @@ def set_relations(doc: Doc, relations: Iterable[Relation]) -> None:
 
 
 def add_relations(doc: Doc, relations: Iterable[Relation]) -> None:
-    """Add relations to the doc, replacing existing ones with the same pair
-    and label.
+    """Add relations to the doc, replacing existing ones with the same pair,
+    label and source.
 
     doc (Doc): The doc.
     relations (Iterable[Relation]): The relations to add.

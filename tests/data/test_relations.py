@@ -47,11 +47,18 @@ def test_relations_are_directional_and_multi_label(doc):
     assert [r.label for r in get_relations(doc, source="gold")] == ["lived_in", "birthplace_of"]
 
 
-def test_same_pair_and_label_is_replaced_not_duplicated(doc):
+def test_same_pair_label_and_source_is_replaced_not_duplicated(doc):
     marie, warsaw, _ = doc.ents
     set_relations(doc, [Relation(marie, warsaw, "born_in", score=0.2)])
     add_relations(doc, [Relation(marie, warsaw, "born_in", score=0.7)])
     assert [(r.label, r.score) for r in doc._.relations] == [("born_in", 0.7)]
+
+
+def test_gold_and_mined_records_of_one_relation_coexist(doc):
+    marie, warsaw, _ = doc.ents
+    set_relations(doc, [Relation(marie, warsaw, "born_in", source="gold")])
+    add_relations(doc, [Relation(marie, warsaw, "born_in", score=0.7, source="mined")])
+    assert [(r.label, r.source) for r in doc._.relations] == [("born_in", "gold"), ("born_in", "mined")]
 
 
 def test_remove_by_source(doc):
