@@ -20,6 +20,8 @@ app = typer.Typer(
 from . import convert  # noqa: E402,F401
 from . import schema  # noqa: E402,F401
 from . import fetch_llm  # noqa: E402,F401
+from . import group  # noqa: E402,F401
+from . import mine  # noqa: E402,F401
 
 
 def main() -> None:

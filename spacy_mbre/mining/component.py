@@ -1,0 +1,64 @@
+"""The ``mbre_decider`` component class (the factory is in
+:mod:`spacy_mbre.mining.decider`)."""
+from typing import List, Union
+
+from spacy.tokens import Doc
+
+from ..data.relations import Relation, get_relations, set_relations
+from ..data.schema import Schema, load_schema
+from ..errors import ConfigError
+from .decision import NO_PROB_POLICIES, candidates, decide
+from .queries import mining_pairs, option_relation, pair_from_key
+from .record import pair_records
+
+
+class LabelDecider:
+    """Turns stored stage answers into mined relations.
+
+    name (str): The component name.
+    schema (Union[str, Schema]): The schema.
+    theta (float): Threshold when several labels are "yes".
+    min_confidence (float): Threshold for a single "yes" label.
+    no_prob_policy (str): "all" or "none".
+    source (str): Source of the written relations.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        schema: Union[str, Schema],
+        theta: float = 0.01,
+        min_confidence: float = 0.0,
+        no_prob_policy: str = "all",
+        source: str = "mined",
+    ) -> None:
+        if no_prob_policy not in NO_PROB_POLICIES:
+            raise ConfigError(f"no_prob_policy must be one of {NO_PROB_POLICIES}, got {no_prob_policy!r}.")
+        if not 0.0 <= theta <= 1.0 or not 0.0 <= min_confidence <= 1.0:
+            raise ConfigError(f"theta and min_confidence must be in [0, 1], got {theta}, {min_confidence}.")
+        self.name = name
+        self.schema = load_schema(schema)
+        self.theta = theta
+        self.min_confidence = min_confidence
+        self.no_prob_policy = no_prob_policy
+        self.source = source
+
+    def decide(self, doc: Doc) -> List[Relation]:
+        """doc (Doc): A doc with stored stage answers.
+        RETURNS (List[Relation]): The mined relations, in pair order.
+        """
+        known = {p.key: p for p in mining_pairs(doc, self.schema)}
+        out: List[Relation] = []
+        for key, record in pair_records(doc).items():
+            pair = pair_from_key(doc, list(key), known)
+            for name, score in decide(candidates(record), self.theta, self.min_confidence, self.no_prob_policy):
+                out.append(option_relation(pair, self.schema.option(name), score, source=self.source))
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        """doc (Doc): The doc.
+        RETURNS (Doc): The doc with its mined relations replaced.
+        """
+        kept = [r for r in get_relations(doc) if r.source != self.source]
+        set_relations(doc, [*kept, *self.decide(doc)])
+        return doc

@@ -1,0 +1,117 @@
+"""All model calls of a mining run go through one :class:`LLMGateway`: it
+looks questions up in the answer cache, sends the rest to the model through
+spacy-llm's model interface (``model([[q1, q2, …]])`` → ``[[a1, a2, …]]``),
+sorted by ``prefix_key`` so equal prefixes run back to back, stores the new
+answers and accounts for calls, tokens and time.
+"""
+import json
+import time
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from ..errors import MBReError
+from .cache import AnswerCache, cache_key
+from .types import Question
+
+USAGE_KEYS = ("prompt_tokens", "evaluated_tokens", "reused_tokens", "generated_tokens")
+
+ModelCallable = Callable[[Iterable[Iterable[Any]]], Iterable[Iterable[Any]]]
+
+
+def model_identity(model: Any, name: str = "", config: Optional[Dict[str, Any]] = None) -> str:
+    """model (Any): The model callable.
+    name (str): Its registered name.
+    config (Optional[Dict[str, Any]]): The config it was made with.
+    RETURNS (str): What identifies its answers: the model's own ``identity``
+        if it has one, else the registered name and config.
+    """
+    identity = getattr(model, "identity", None)
+    if identity is None:
+        identity = {"name": name or type(model).__name__, "config": config or {}}
+    return json.dumps(identity, sort_keys=True, default=str)
+
+
+class Asked:
+    """One answered question.
+
+    answer (Any): The answer (an Answer, or the model's plain string).
+    fresh (bool): Whether the model was called for it (False: cache hit).
+    usage (Dict[str, float]): Its accounting, if fresh.
+    """
+
+    __slots__ = ("answer", "fresh", "usage")
+
+    def __init__(self, answer: Any, fresh: bool, usage: Dict[str, float]) -> None:
+        self.answer = answer
+        self.fresh = fresh
+        self.usage = usage
+
+
+class LLMGateway:
+    """model (ModelCallable): A spacy-llm model.
+    model_id (str): See :func:`model_identity`.
+    settings (Dict[str, Any]): Decoding settings for the cache key.
+    cache (Optional[AnswerCache]): The answer cache; None disables caching.
+    """
+
+    def __init__(
+        self,
+        model: ModelCallable,
+        model_id: str,
+        settings: Optional[Dict[str, Any]] = None,
+        cache: Optional[AnswerCache] = None,
+    ) -> None:
+        self.model = model
+        self.model_id = model_id
+        self.settings = dict(settings or {})
+        self.cache = cache
+
+    def key(self, question: Any) -> str:
+        """question (Any): A Question (or plain prompt string).
+        RETURNS (str): Its cache key.
+        """
+        return cache_key(
+            str(question),
+            getattr(question, "options", ()),
+            getattr(question, "kind", ""),
+            self.model_id,
+            self.settings,
+        )
+
+    def ask(self, questions: Sequence[Question]) -> List[Asked]:
+        """questions (Sequence[Question]): The questions, in any order.
+        RETURNS (List[Asked]): Their answers, in the same order.
+        """
+        keys = [self.key(q) for q in questions]
+        known: Dict[str, Any] = self.cache.get_many(keys) if self.cache is not None else {}
+        todo: Dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if key not in known and key not in todo:
+                todo[key] = i
+        order = sorted(todo.values(), key=lambda i: (getattr(questions[i], "prefix_key", ""), i))
+        fresh: Dict[str, Tuple[Any, Dict[str, float]]] = {}
+        if order:
+            start = time.perf_counter()
+            responses = [list(doc_responses) for doc_responses in self.model([[questions[i] for i in order]])]
+            seconds = time.perf_counter() - start
+            answers = responses[0] if len(responses) == 1 else []
+            if len(answers) != len(order):
+                raise MBReError(f"The model returned {sum(map(len, responses))} answers for {len(order)} questions.")
+            share = seconds / len(order)
+            for i, answer in zip(order, answers):
+                usage = dict(getattr(answer, "usage", None) or {})
+                usage.setdefault("seconds", share)
+                fresh[keys[i]] = (answer, usage)
+            if self.cache is not None:
+                self.cache.put_many((key, answer) for key, (answer, _) in fresh.items())
+        out: List[Asked] = []
+        claimed = set()
+        for i, key in enumerate(keys):
+            if key in fresh and key not in claimed:
+                claimed.add(key)
+                answer, usage = fresh[key]
+                out.append(Asked(answer, True, usage))
+            elif key in fresh:
+                out.append(Asked(fresh[key][0], False, {}))
+            else:
+                out.append(Asked(known[key], False, {}))
+        return out

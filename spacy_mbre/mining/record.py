@@ -1,0 +1,67 @@
+"""The per-pair answers of the mining stages, stored on the Doc.
+
+``doc.user_data["mbre_mining"]`` holds (all msgpack- and JSON-safe)::
+
+    {"pairs": [
+        {"pair": [h_start, h_end, t_start, t_end],      # t = -1 in typing mode
+         "mc":  [{"group": 0, "answer": "B", "choice": "Cause-Effect(e2,e1)",
+                  "probs": {"Cause-Effect(e1,e2)": 0.1, ..., "none": 0.05} or None,
+                  "proposed": ["Cause-Effect(e2,e1)"]}, ...],
+         "bin": [{"option": "Cause-Effect(e2,e1)", "answer": "yes",
+                  "choice": "yes", "p_yes": 0.93 or None}, ...]},
+        ...]}
+
+``choice`` is None when the answer was unparseable. A pair record without a
+``"bin"`` key was not verified (the ``multiclass`` strategy); an empty list
+means the binary stage ran and had nothing to verify. This is what lets the
+two ``llm`` components and ``mbre_decider`` run as separate pipes.
+"""
+from typing import Any, Dict, List, Sequence
+
+from spacy.tokens import Doc
+
+from ..data.relations import PairKey
+from .queries import MINING_KEY
+
+MC = "mc"
+BIN = "bin"
+
+
+def pair_records(doc: Doc) -> Dict[PairKey, Dict[str, Any]]:
+    """doc (Doc): The doc.
+    RETURNS (Dict[PairKey, Dict[str, Any]]): The stored pair records by pair
+        key (the dicts are the stored ones: mutating them writes through).
+    """
+    store = doc.user_data.setdefault(MINING_KEY, {"pairs": []})
+    return {tuple(rec["pair"]): rec for rec in store["pairs"]}  # type: ignore[misc]
+
+
+def pair_record(doc: Doc, key: Sequence[int]) -> Dict[str, Any]:
+    """doc (Doc): The doc.
+    key (Sequence[int]): The pair key.
+    RETURNS (Dict[str, Any]): The pair's record, created if missing.
+    """
+    store = doc.user_data.setdefault(MINING_KEY, {"pairs": []})
+    key_list = [int(x) for x in key]
+    for rec in store["pairs"]:
+        if list(rec["pair"]) == key_list:
+            return rec
+    rec = {"pair": key_list}
+    store["pairs"].append(rec)
+    return rec
+
+
+def set_stage(doc: Doc, stage: str, entries: Dict[PairKey, List[Dict[str, Any]]]) -> None:
+    """Replace one stage's answers for the given pairs.
+
+    doc (Doc): The doc.
+    stage (str): "mc" or "bin".
+    entries (Dict[PairKey, List[Dict[str, Any]]]): Answers per pair key.
+    """
+    for key, items in entries.items():
+        pair_record(doc, key)[stage] = items
+
+
+def clear(doc: Doc) -> None:
+    """doc (Doc): Remove all stored mining answers from the doc."""
+    doc.user_data.pop(MINING_KEY, None)

@@ -1,0 +1,195 @@
+"""The grouped multi-class task (``spacy-mbre.GroupedMultiClass.v1``): one
+question per (pair, group); the answer is one option of the group or "none".
+
+Prompt design (the stage is a high-recall *proposer*; the binary stage
+filters):
+
+* shared part: the task, the group's options as short keys (letters A, B, …
+  by default; ``option_keys="names"`` uses the option names) with their
+  descriptions in terms of e1/e2, "none", and in-context examples (by
+  default one per option of the group plus one "none", drawn reproducibly
+  from the few-shot gold) answered with a key;
+* per query, at the end: the text with the entities marked, then the same
+  options *restated with the entity texts filled in* ('"storm" causes
+  "damage"'), then ``Answer:``.
+
+``Question.options`` is the tuple of keys plus "none", so a model that
+reads token probabilities scores every option in one forward pass; single
+letters are single tokens. See :func:`.parser.propose` for how proposals are
+made from probabilities.
+"""
+import string
+from typing import Any, Dict, List, Optional, Sequence
+
+from spacy.tokens import Doc
+
+from ....data.schema import Schema
+from ....errors import ConfigError
+from ...examples import ExamplePool
+from ...grouping import Grouping
+from ...queries import generic, marked_text, none_statement, statement
+from ...record import MC, set_stage
+from ...types import MULTICLASS
+from ..base import MiningTask, Planned, read_template
+from .parser import NONE, parse_choice, propose
+
+DEFAULT_TEMPLATE = read_template("multiclass.v1.jinja")
+OPTION_KEYS = ("letters", "names")
+
+
+def option_keys(names: Sequence[str], style: str) -> List[str]:
+    """names (Sequence[str]): The group's option names.
+    style (str): "letters" (A, B, …; numbers 1, 2, … beyond 26) or "names".
+    RETURNS (List[str]): The key the model answers with for each option.
+    """
+    if style == "names":
+        return list(names)
+    if style != "letters":
+        raise ConfigError(f"option_keys must be one of {OPTION_KEYS}, got {style!r}.")
+    if len(names) <= 26:
+        return list(string.ascii_uppercase[: len(names)])
+    return [str(i + 1) for i in range(len(names))]
+
+
+class GroupedMultiClassTask(MiningTask):
+    """Grouped multi-class questions.
+
+    schema (Schema): The schema.
+    grouping (Grouping): The groups (must partition the schema's options).
+    pool (ExamplePool): In-context examples.
+    n_per_option (int): Examples per option of a group.
+    n_none (int): "none" examples per group.
+    option_keys (str): "letters" or "names".
+    max_proposals (int): Max options a group proposes (with probabilities).
+    min_option_prob (float): Min probability of a proposed option.
+    none_cutoff (float): P(none) at or above which a group proposes nothing.
+    template (str): The Jinja template.
+    """
+
+    stage = MC
+    kind = MULTICLASS
+
+    def __init__(
+        self,
+        schema: Schema,
+        grouping: Grouping,
+        pool: ExamplePool,
+        n_per_option: int = 1,
+        n_none: int = 1,
+        option_keys: str = "letters",
+        max_proposals: int = 1,
+        min_option_prob: float = 0.05,
+        none_cutoff: float = 0.5,
+        template: str = DEFAULT_TEMPLATE,
+    ) -> None:
+        super().__init__(schema, template, pool)
+        grouping.check(schema)
+        if option_keys not in OPTION_KEYS:
+            raise ConfigError(f"option_keys must be one of {OPTION_KEYS}, got {option_keys!r}.")
+        if max_proposals < 1:
+            raise ConfigError(f"max_proposals must be >= 1, got {max_proposals}.")
+        self.grouping = grouping
+        self.n_per_option = n_per_option
+        self.n_none = n_none
+        self.option_keys = option_keys
+        self.max_proposals = max_proposals
+        self.min_option_prob = min_option_prob
+        self.none_cutoff = none_cutoff
+
+    @property
+    def groups(self) -> List[List[str]]:
+        """RETURNS (List[List[str]]): Option names per group."""
+        return self.grouping.groups
+
+    def keys(self, group: int) -> List[str]:
+        """group (int): Group index.
+        RETURNS (List[str]): The answer keys of the group's options.
+        """
+        return option_keys(self.groups[group], self.option_keys)
+
+    def plan(self, doc: Doc) -> List[Planned]:
+        """doc (Doc): The doc.
+        RETURNS (List[Planned]): (pair, group index) for every pair and group.
+        """
+        return [(pair, g) for pair in self.pairs(doc) for g in range(len(self.groups))]
+
+    def prefix_data(self, prefix_id: Any) -> Dict[str, Any]:
+        """prefix_id (Any): The group index.
+        RETURNS (Dict[str, Any]): Template data of the group's shared part.
+        """
+        group = self.groups[prefix_id]
+        keys = self.keys(prefix_id)
+        key_of = dict(zip(group, keys))
+        examples = []
+        for eg, name in self.pool.multiclass(group, self.n_per_option, self.n_none):
+            examples.append({"text": eg.text, "answer": key_of[name] if name is not None else NONE})
+        generic_none = self.schema.no_relation_description.replace("{head}", "the entity" if self.typing else "e1")
+        return {
+            "options": [
+                {"key": key, "description": generic(self.schema.option(name), self.typing)}
+                for name, key in zip(group, keys)
+            ],
+            "none_description": generic_none.replace("{tail}", "e2"),
+            "key_word": "name" if self.option_keys == "names" else ("letter" if keys[0].isalpha() else "number"),
+            "sep": ": " if self.option_keys == "names" else ". ",
+            "examples": examples,
+        }
+
+    def render(self, doc: Doc, planned: Planned) -> Any:
+        """doc (Doc): The doc.
+        planned (Planned): (pair, group index).
+        RETURNS (Question): The prompt.
+        """
+        pair, g = planned
+        keys = self.keys(g)
+        query = {
+            "text": marked_text(doc, pair),
+            "statements": [
+                {"key": key, "statement": statement(self.schema.option(name), pair)}
+                for name, key in zip(self.groups[g], keys)
+            ],
+            "none_statement": none_statement(self.schema, pair),
+        }
+        return self._render(g, query, [*keys, NONE])
+
+    def record(self, doc: Doc, plan: Sequence[Planned], answers: Sequence[str]) -> Dict[str, int]:
+        """Parse the answers, make proposals and store them on the doc.
+
+        doc (Doc): The doc.
+        plan (Sequence[Planned]): (pair, group index) per question.
+        answers (Sequence[str]): The answers.
+        RETURNS (Dict[str, int]): "prompts" and "unparseable" counts.
+        """
+        entries: Dict[Any, List[Dict[str, Any]]] = {}
+        for pair, _ in plan:
+            entries.setdefault(pair.key, [])
+        unparseable = 0
+        for (pair, g), answer in zip(plan, answers):
+            entry = self.parse(g, answer)
+            unparseable += entry["choice"] is None
+            entries[pair.key].append(entry)
+        set_stage(doc, MC, entries)
+        return {"prompts": len(plan), "unparseable": unparseable}
+
+    def parse(self, group: int, answer: str) -> Dict[str, Any]:
+        """group (int): The group index.
+        answer (str): The model's answer (an Answer with probs, or a str).
+        RETURNS (Dict[str, Any]): The stored entry (see spacy_mbre.mining.record).
+        """
+        names = self.groups[group]
+        keys = self.keys(group)
+        name_of = {**dict(zip(keys, names)), NONE: NONE}
+        key = parse_choice(answer, [*keys, NONE])
+        choice = name_of[key] if key is not None else None
+        raw_probs: Optional[Dict[str, float]] = getattr(answer, "probs", None)
+        probs = None
+        if raw_probs is not None:
+            probs = {name_of[k]: float(raw_probs.get(k, 0.0)) for k in [*keys, NONE]}
+        return {
+            "group": group,
+            "answer": str(answer),
+            "choice": choice,
+            "probs": probs,
+            "proposed": propose(choice, probs, names, self.max_proposals, self.min_option_prob, self.none_cutoff),
+        }
+
