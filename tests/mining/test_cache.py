@@ -1,0 +1,53 @@
+from spacy_mbre.mining.cache import AnswerCache, cache_key
+from spacy_mbre.mining.gateway import LLMGateway
+from spacy_mbre.mining.types import Answer, Question
+
+
+class CountingModel:
+    def __init__(self):
+        self.seen = []
+
+    def __call__(self, prompts):
+        out = []
+        for doc_prompts in prompts:
+            doc_prompts = list(doc_prompts)
+            self.seen.append([q.prefix_key for q in doc_prompts])
+            out.append([Answer("yes", {"yes": 0.75, "no": 0.25}, {"evaluated_tokens": 3}) for _ in doc_prompts])
+        return out
+
+
+def test_key_depends_on_everything():
+    base = cache_key("p", ["yes", "no"], "binary", "m", {"t": 0})
+    assert base != cache_key("p ", ["yes", "no"], "binary", "m", {"t": 0})
+    assert base != cache_key("p", ["no", "yes"], "binary", "m", {"t": 0})
+    assert base != cache_key("p", ["yes", "no"], "binary", "m2", {"t": 0})
+    assert base != cache_key("p", ["yes", "no"], "binary", "m", {"t": 1})
+    # Word order matters (spacy-llm's cache collides here).
+    assert cache_key("a b", [], "", "m", {}) != cache_key("b a", [], "", "m", {})
+
+
+def test_cache_hits_persist_and_order_by_prefix(tmp_path):
+    path = tmp_path / "answers.sqlite"
+    questions = [Question(f"q{i}", ("yes", "no"), "binary", prefix_key=k) for i, k in enumerate("babab")]
+    model = CountingModel()
+    gateway = LLMGateway(model, "m", cache=AnswerCache(path))
+    first = gateway.ask(questions)
+    assert [a.fresh for a in first] == [True] * 5
+    assert model.seen == [["a", "a", "b", "b", "b"]]  # equal prefixes back to back
+    assert first[0].usage["evaluated_tokens"] == 3
+    gateway.cache.close()
+    again = LLMGateway(model, "m", cache=AnswerCache(path)).ask(questions)
+    assert [a.fresh for a in again] == [False] * 5
+    assert len(model.seen) == 1
+    assert again[0].answer.probs == {"yes": 0.75, "no": 0.25} and str(again[0].answer) == "yes"
+    # Another model identity misses.
+    LLMGateway(model, "other", cache=AnswerCache(path)).ask(questions[:1])
+    assert len(model.seen) == 2
+
+
+def test_plain_string_answers_are_cached():
+    cache = AnswerCache()
+    gateway = LLMGateway(lambda prompts: [["no" for _ in p] for p in prompts], "m", cache=cache)
+    assert str(gateway.ask([Question("x", ("yes", "no"), "binary")])[0].answer) == "no"
+    cached = gateway.ask([Question("x", ("yes", "no"), "binary")])[0]
+    assert not cached.fresh and cached.answer.probs is None
