@@ -261,7 +261,7 @@ class Schema:
     @classmethod
     def from_file(cls, path: Union[str, Path]) -> "Schema":
         """path (Union[str, Path]): A .json, .yml or .yaml schema file, or the
-            name of a shipped schema ("semeval", "redocred", "crossner-politics"...).
+            name of a shipped schema ("semeval", "redocred", "crossner_politics"...).
         RETURNS (Schema): The loaded schema.
         """
         path = resolve_schema_path(path)

@@ -180,8 +180,10 @@ def _convert_sentence(
                 if i != j and t in owners[j]:
                     relations.append(Relation(head=head, tail=tail, label=label, source="gold"))
                     labelled_triples.add(t_index)
-                    stats.labels[label] += 1
-    set_relations(doc, relations)
-    stats.add("relation records", len(relations))
-    stats.add("labelled pairs", len({(r.head.start, r.head.end, r.tail.start, r.tail.end) for r in relations}))
+    set_relations(doc, relations)  # a repeated (pair, label) is stored once
+    records = doc.user_data["mbre"]["relations"]
+    for record in records:
+        stats.labels[record["label"]] += 1
+    stats.add("relation records", len(records))
+    stats.add("labelled pairs", len({(*r["head"][:2], *r["tail"][:2]) for r in records}))
     return doc

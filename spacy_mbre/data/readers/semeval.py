@@ -130,7 +130,16 @@ def _make_doc(nlp, sentence: str, path: Path, line_no: int) -> Tuple[Doc, Span, 
     ]
     if any("<e1>" in s or "<e2>" in s or "</e1>" in s or "</e2>" in s for s in segments):
         raise DataError(path, line_no, "malformed entity markers")
-    doc, ranges = doc_from_segments(nlp, segments)
+    # Fast path: tokenise the sentence once; if a nominal's edges are not
+    # token boundaries, tokenise piece by piece so that they are.
+    text = "".join(segments)
+    doc = nlp.make_doc(text)
+    offsets = [len(segments[0]), len("".join(segments[:2])), len("".join(segments[:3])), len("".join(segments[:4]))]
+    found = [doc.char_span(offsets[0], offsets[1]), doc.char_span(offsets[2], offsets[3])]
+    if all(span is not None for span in found):
+        ranges = [(0, 0), (found[0].start, found[0].end), (0, 0), (found[1].start, found[1].end)]  # type: ignore[union-attr]
+    else:
+        doc, ranges = doc_from_segments(nlp, segments)
     entities = {}
     for name, (start, end) in ((n1, ranges[1]), (n2, ranges[3])):
         stripped = strip_space_tokens(doc, start, end)
