@@ -12,6 +12,7 @@ def test_dev_counts(redocred_dev):
     c = stats.counts
     assert c["documents"] == 500
     assert c["docs"] == len(docs) == 3740  # sentences with at least one mention
+    assert c["sentences without mentions"] == 4110 - 3740
     assert c["mentions"] == 13189
     assert c["duplicate mentions merged"] == 36
     assert c["overlapping mentions dropped"] == 21

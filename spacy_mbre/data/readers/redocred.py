@@ -16,7 +16,10 @@ Each document sentence becomes one ``Doc`` (words from ``sents``):
   mention of t) pair inside the sentence with ``Relation(label=r,
   source="gold")``. Pairs without a record are "no relation". Triples whose
   entities never share a sentence cannot be represented at sentence level and
-  are only counted (``cross-sentence triples``).
+  are only counted (``cross-sentence triples``). On ``dev_revised.json``:
+  7,982 of 17,284 triples have both entities in one sentence; 22 of those
+  only through a mention dropped as overlapping, so 7,960 label at least one
+  pair (9,939 relation records on 7,803 distinct pairs, 49,860 candidates).
 * ``doc.user_data["mbre_id"]``: ``"<doc index>:<sentence index>"``;
   ``doc.user_data["mbre_meta"]``: ``{"title", "doc", "sent"}``.
 
@@ -112,6 +115,7 @@ def _convert_document(
     for sent_id, words in enumerate(sents):
         doc = _convert_sentence(words, sent_id, mentions.get(sent_id, {}), triples, labelled_triples, vocab, stats)
         if doc is None:
+            stats.add("sentences without mentions")
             if keep_empty:
                 doc = Doc(vocab, words=words)
             else:
