@@ -23,6 +23,9 @@ from . import schema  # noqa: E402,F401
 from . import fetch_llm  # noqa: E402,F401
 from . import group  # noqa: E402,F401
 from . import mine  # noqa: E402,F401
+from . import fewshot  # noqa: E402,F401
+from . import evaluate  # noqa: E402,F401
+from . import report  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,0 +1,65 @@
+"""``python -m spacy_mbre evaluate``: score a trained pipeline on converted
+test docs (micro/macro P/R/F1, SemEval official macro-F1, typing scores) and
+write the result as JSON."""
+from pathlib import Path
+from typing import Optional
+
+import typer
+from wasabi import Printer
+
+from . import app
+
+
+@app.command("evaluate")
+def evaluate_cli(
+    model: Path = typer.Argument(..., help="A trained pipeline directory, e.g. training/gold/model-last"),
+    test_path: Path = typer.Argument(..., help="Converted gold test docs (.spacy or .jsonl, or a directory of them)"),
+    output: Path = typer.Argument(..., help="Where to write the JSON result"),
+    schema: Optional[str] = typer.Option(None, "--schema", help="Schema (default: the pipeline's mbre_relations schema)"),
+    n_docs: int = typer.Option(0, "--n-docs", help="Score a seeded random sample of this many docs; 0 = all"),
+    seed: int = typer.Option(0, "--seed", help="Seed of the --n-docs sample"),
+    semeval: Optional[bool] = typer.Option(None, "--semeval/--no-semeval", help="SemEval official scores (default: when the schema is 'semeval')"),
+    batch_size: int = typer.Option(64, "--batch-size", help="Docs per batch"),
+    label: Optional[str] = typer.Option(None, "--label", help="Name of this run in the JSON (default: the model path)"),
+    code: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file to import first (registers extra functions)"),
+) -> None:
+    """Load a trained pipeline, run it on the test docs with their gold
+    relations removed, score the predictions against the gold and write the
+    scores (and prediction speed) as JSON."""
+    import spacy
+    import srsly
+    from spacy.util import import_file
+
+    from ..data.readers.corpus import read_docs
+    from ..data.schema import load_schema
+    from ..errors import ConfigError
+    from ..evaluation import evaluate_docs, find_schema, headline, sample_docs
+
+    msg = Printer()
+    if code is not None:
+        if not code.exists():
+            raise ConfigError(f"--code: no file at {code}")
+        import_file("spacy_mbre_user_code", code)
+    try:
+        nlp = spacy.load(model)
+    except OSError as err:
+        raise ConfigError(f"Cannot load the pipeline at {model}: {err}") from None
+    loaded = load_schema(schema) if schema is not None else find_schema(nlp)
+    if loaded is None:
+        raise ConfigError(f"The pipeline at {model} has no component with a schema; pass --schema.")
+    docs = sample_docs(list(read_docs(test_path, spacy.blank("en"))), n_docs, seed)
+    result = evaluate_docs(nlp, docs, loaded, semeval=semeval, batch_size=batch_size)
+    result = {
+        "label": label or str(model),
+        "model": str(model),
+        "test": str(test_path),
+        "n_docs": n_docs,
+        "seed": seed,
+        **result,
+        "headline": headline(result),
+    }
+    output.parent.mkdir(parents=True, exist_ok=True)
+    srsly.write_json(output, result)
+    rows = [(key, "-" if value is None else f"{value:.4f}") for key, value in result["headline"].items()]
+    msg.table(rows, header=("Score", "Value"), divider=True, aligns=("l", "r"))
+    msg.good(f"Scored {result['docs']} docs in {result['seconds']:.1f} s; wrote {output}")

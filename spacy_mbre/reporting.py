@@ -1,0 +1,339 @@
+"""The workflow report: one JSON and one markdown file combining a run's
+mining reports (``mine``'s report.json), evaluation results (``evaluate``'s
+JSON) and a θ sweep of the mined labels, plus PNG plots.
+
+Every number comes from the files given: the report records their paths.
+
+θ sweep: the Label Decision is re-run on the stage answers stored in
+``mined.spacy`` (``doc.user_data["mbre_mining"]``) for a grid of thresholds,
+and the mined labels are scored against the gold of the pool docs they were
+mined from (same order; ``mine`` keeps the input order). Two rules are swept:
+"theta" (the paper's: θ only filters pairs with several "yes" labels) and
+"theta_all" (θ also filters a single "yes", i.e. ``min_confidence = θ``).
+"""
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import srsly
+from spacy.tokens import Doc
+
+from .data.relations import relation_to_record
+from .data.schema import Schema
+from .errors import ConfigError, DataError
+
+THETAS = (0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+SWEEP_RULES = ("theta", "theta_all")
+
+
+def read_json(path: Path) -> Dict[str, Any]:
+    """path (Path): A JSON file.
+    RETURNS (Dict[str, Any]): Its content. Raises DataError if unreadable.
+    """
+    if not path.is_file():
+        raise DataError(path, None, "file not found")
+    try:
+        data = srsly.read_json(path)
+    except ValueError as err:
+        raise DataError(path, None, f"not valid JSON: {err}") from None
+    if not isinstance(data, dict):
+        raise DataError(path, None, "expected a JSON object")
+    return data
+
+
+def mining_row(report: Dict[str, Any], path: Path) -> Dict[str, Any]:
+    """report (Dict[str, Any]): A mining report.json.
+    path (Path): Where it was read from.
+    RETURNS (Dict[str, Any]): The row of the report's mining table.
+    """
+    try:
+        settings = report["settings"]
+        total = report["total"]
+        gold = report.get("gold") or {}
+        micro = gold.get("micro") or {}
+        return {
+            "strategy": settings["strategy"]["strategy"],
+            "theta": settings["strategy"]["theta"],
+            "schema": settings["schema"],
+            "docs": report["docs"],
+            "pairs": report["pairs"],
+            "prompts": total["prompts"],
+            "prompts_per_pair": report["prompts_per_pair"],
+            "llm_calls": total["llm_calls"],
+            "cache_hits": total["cache_hits"],
+            "prompt_tokens": total.get("prompt_tokens", 0),
+            "evaluated_tokens": total.get("evaluated_tokens", 0),
+            "reused_tokens": total.get("reused_tokens", 0),
+            "llm_seconds": total["seconds"],
+            "wall_seconds": report["wall_seconds"],
+            "mined_labels": report["mined"]["relations"],
+            "mined_label_counts": report["mined"]["labels"],
+            "p": micro.get("p"),
+            "r": micro.get("r"),
+            "f1": micro.get("f1"),
+            "source": str(path),
+        }
+    except (KeyError, TypeError) as err:
+        raise DataError(path, None, f"not a mining report.json (missing {err})") from None
+
+
+def eval_row(result: Dict[str, Any], path: Path) -> Dict[str, Any]:
+    """result (Dict[str, Any]): An ``evaluate`` JSON.
+    path (Path): Where it was read from.
+    RETURNS (Dict[str, Any]): The row of the report's evaluation table.
+    """
+    try:
+        head = result["headline"]
+        return {
+            "label": result["label"],
+            "task": result["task"],
+            "schema": result["schema"],
+            "docs": result["docs"],
+            "micro_p": head.get("micro_p"),
+            "micro_r": head.get("micro_r"),
+            "micro_f": head.get("micro_f"),
+            "macro_f": head.get("macro_f"),
+            "semeval_macro_f": head.get("semeval_macro_f"),
+            "accuracy": head.get("accuracy"),
+            "source": str(path),
+        }
+    except (KeyError, TypeError) as err:
+        raise DataError(path, None, f"not an evaluate result JSON (missing {err})") from None
+
+
+def theta_sweep(
+    mined_docs: Sequence[Doc],
+    gold_docs: Sequence[Doc],
+    schema: Schema,
+    no_prob_policy: str = "all",
+    thetas: Sequence[float] = THETAS,
+) -> Dict[str, Any]:
+    """Re-run the Label Decision over stored stage answers for each θ and
+    score the result against the gold (see module docs).
+
+    mined_docs (Sequence[Doc]): ``mined.spacy`` docs with their stage answers.
+    gold_docs (Sequence[Doc]): The pool docs they were mined from, in order
+        (at least as many; extra docs are ignored).
+    schema (Schema): The schema.
+    no_prob_policy (str): As in the mining run.
+    thetas (Sequence[float]): The thresholds.
+    RETURNS (Dict[str, Any]): "thetas", "pairs_with_probabilities" (pairs
+        with several "yes" answers, all scored) and per rule a list of
+        {"theta", "p", "r", "f1", "mined"}.
+    """
+    from .mining.component import LabelDecider
+    from .mining.decision import candidates
+    from .mining.miner import Prepared, score_mined
+    from .mining.record import pair_records
+
+    if len(gold_docs) < len(mined_docs):
+        raise ConfigError(f"θ sweep: {len(mined_docs)} mined docs but only {len(gold_docs)} gold docs.")
+    gold = [[relation_to_record(r) for r in _gold_relations(doc)] for doc in gold_docs[: len(mined_docs)]]
+    for i, (mined, ref) in enumerate(zip(mined_docs, gold_docs)):
+        if mined.text != ref.text:
+            raise ConfigError(f"θ sweep: mined doc {i} does not match gold doc {i}; pass the pool `mine` read.")
+    several = 0
+    for doc in mined_docs:
+        for record in pair_records(doc).values():
+            cands = candidates(record)
+            if len(cands) > 1 and all(score is not None for _, score in cands):
+                several += 1
+    out: Dict[str, Any] = {"thetas": list(thetas), "pairs_with_several_scored_yes": several}
+    for rule in SWEEP_RULES:
+        rows = []
+        for theta in thetas:
+            decider = LabelDecider(
+                "sweep", schema, theta=theta, min_confidence=theta if rule == "theta_all" else 0.0, no_prob_policy=no_prob_policy
+            )
+            items = []
+            n_mined = 0
+            for i, (doc, gold_records) in enumerate(zip(mined_docs, gold)):
+                mined = [relation_to_record(r) for r in decider.decide(doc)]
+                n_mined += len(mined)
+                items.append((Prepared(i, doc, gold_records), mined))
+            scores = score_mined(items, schema)
+            micro = scores["micro"] if scores is not None else {"p": None, "r": None, "f1": None}
+            rows.append({"theta": theta, "p": micro["p"], "r": micro["r"], "f1": micro["f1"], "mined": n_mined})
+        out[rule] = rows
+    return out
+
+
+def _gold_relations(doc: Doc) -> List[Any]:
+    from .data.relations import get_relations
+
+    return get_relations(doc, source="gold")
+
+
+def build_report(
+    minings: Sequence[Dict[str, Any]],
+    evals: Sequence[Dict[str, Any]],
+    sweep: Optional[Dict[str, Any]] = None,
+    title: str = "spacy-mbre workflow report",
+) -> Dict[str, Any]:
+    """minings (Sequence[Dict[str, Any]]): Rows from :func:`mining_row`.
+    evals (Sequence[Dict[str, Any]]): Rows from :func:`eval_row`.
+    sweep (Optional[Dict[str, Any]]): From :func:`theta_sweep`, with its
+        "source".
+    title (str): The report's title.
+    RETURNS (Dict[str, Any]): The report.
+    """
+    if not minings and not evals:
+        raise ConfigError("The report needs at least one mining report or evaluation result.")
+    return {"title": title, "mining": list(minings), "evaluation": list(evals), "theta_sweep": sweep}
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
+    """report (Dict[str, Any]): From :func:`build_report`.
+    plots (Sequence[Path]): PNG files to link (relative names are kept).
+    RETURNS (str): The markdown report.
+    """
+    lines = [f"# {report['title']}", ""]
+    if report["mining"]:
+        lines += [
+            "## Mining (mined labels vs hidden gold of the pool)",
+            "",
+            "| strategy | θ | pairs | prompts/pair | LLM calls | tokens evaluated | tokens reused | LLM s | wall s | mined labels | P | R | F1 |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for row in report["mining"]:
+            lines.append(
+                "| "
+                + " | ".join(
+                    _fmt(v)
+                    for v in (
+                        row["strategy"], row["theta"], row["pairs"], row["prompts_per_pair"], row["llm_calls"],
+                        int(row["evaluated_tokens"]), int(row["reused_tokens"]), f"{float(row['llm_seconds']):.1f}",
+                        f"{float(row['wall_seconds']):.1f}", row["mined_labels"], row["p"], row["r"], row["f1"],
+                    )
+                )
+                + " |"
+            )
+        lines += ["", "Sources: " + ", ".join(f"`{row['source']}`" for row in report["mining"]), ""]
+    if report["evaluation"]:
+        lines += [
+            "## Test scores of the trained classifier",
+            "",
+            "| run | test docs | micro P | micro R | micro F1 | macro F1 | SemEval macro-F1 (official) | typing accuracy |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for row in report["evaluation"]:
+            lines.append(
+                "| "
+                + " | ".join(
+                    _fmt(v)
+                    for v in (
+                        row["label"], row["docs"], row["micro_p"], row["micro_r"], row["micro_f"], row["macro_f"],
+                        row["semeval_macro_f"], row["accuracy"],
+                    )
+                )
+                + " |"
+            )
+        lines += ["", "Sources: " + ", ".join(f"`{row['source']}`" for row in report["evaluation"]), ""]
+    sweep = report.get("theta_sweep")
+    if sweep:
+        lines += [
+            f"## θ sweep of the mined labels ({sweep.get('strategy', '')}, `{sweep.get('source', '')}`)",
+            "",
+            f"Pairs with several scored 'yes' answers (where the paper's θ applies): {sweep['pairs_with_several_scored_yes']}.",
+            "",
+            "| θ | P (θ on several yes) | R | F1 | mined | P (θ on every yes) | R | F1 | mined |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for a, b in zip(sweep["theta"], sweep["theta_all"]):
+            lines.append(
+                "| " + " | ".join(_fmt(v) for v in (a["theta"], a["p"], a["r"], a["f1"], a["mined"], b["p"], b["r"], b["f1"], b["mined"])) + " |"
+            )
+        lines.append("")
+    if plots:
+        lines += ["## Plots", ""] + [f"![{p.stem}]({p.name})" for p in plots] + [""]
+    return "\n".join(lines)
+
+
+def make_plots(report: Dict[str, Any], output_dir: Path) -> List[Path]:
+    """Write the report's PNG plots (matplotlib, Agg backend).
+
+    report (Dict[str, Any]): From :func:`build_report`.
+    output_dir (Path): Where the PNGs go.
+    RETURNS (List[Path]): The written files: f1_vs_llm_time.png (if any
+        mining run was scored), f1_gold_vs_mined.png (if any evaluation),
+        theta_sweep.png (if a sweep was computed).
+    """
+    try:
+        import matplotlib
+    except ImportError:
+        raise ConfigError("The report's plots need matplotlib: pip install matplotlib (or spacy-mbre[report]).") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written: List[Path] = []
+    scored = [row for row in report["mining"] if row["f1"] is not None]
+    if scored:
+        fig, ax = plt.subplots(figsize=(5.5, 4))
+        for row in scored:
+            ax.scatter([row["llm_seconds"]], [row["f1"]], s=50)
+            ax.annotate(
+                f"{row['strategy']} ({row['prompts_per_pair']} q/pair)",
+                (row["llm_seconds"], row["f1"]),
+                textcoords="offset points",
+                xytext=(5, 5),
+            )
+        ax.set_xlabel("LLM time (s, summed over calls)")
+        ax.set_ylabel("mined-label micro-F1 vs hidden gold")
+        ax.set_title(f"Mining strategies ({scored[0]['pairs']} pairs)")
+        ax.set_xlim(left=0)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+        written.append(_save(fig, output_dir / "f1_vs_llm_time.png"))
+    if report["evaluation"]:
+        evals = report["evaluation"]
+        metrics = [("micro_f", "micro-F1"), ("semeval_macro_f", "SemEval macro-F1"), ("accuracy", "typing accuracy")]
+        metrics = [(key, name) for key, name in metrics if any(row[key] is not None for row in evals)]
+        fig, ax = plt.subplots(figsize=(5.5, 4))
+        width = 0.8 / len(evals)
+        for j, row in enumerate(evals):
+            xs = [i + j * width for i in range(len(metrics))]
+            ys = [row[key] or 0.0 for key, _ in metrics]
+            bars = ax.bar(xs, ys, width=width, label=row["label"])
+            for bar, y in zip(bars, ys):
+                ax.annotate(f"{y:.3f}", (bar.get_x() + bar.get_width() / 2, y), ha="center", va="bottom", fontsize=8)
+        ax.set_xticks([i + width * (len(evals) - 1) / 2 for i in range(len(metrics))])
+        ax.set_xticklabels([name for _, name in metrics])
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("test score")
+        ax.set_title(f"Gold-only vs gold + mined ({evals[0]['docs']} test docs)")
+        ax.legend()
+        written.append(_save(fig, output_dir / "f1_gold_vs_mined.png"))
+    sweep = report.get("theta_sweep")
+    if sweep:
+        fig, ax = plt.subplots(figsize=(5.5, 4))
+        for rule, style in (("theta", "-"), ("theta_all", "--")):
+            rows = sweep[rule]
+            thetas = [r["theta"] for r in rows]
+            for key, marker in (("p", "o"), ("r", "s"), ("f1", "^")):
+                name = "θ on several yes" if rule == "theta" else "θ on every yes"
+                ax.plot(thetas, [r[key] if r[key] is not None else float("nan") for r in rows], style, marker=marker, markersize=3, label=f"{key.upper()} ({name})")
+        ax.set_xlabel("θ")
+        ax.set_ylabel("mined labels vs hidden gold")
+        ax.set_ylim(0, 1)
+        ax.set_title("θ sweep of the Label Decision")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=7)
+        written.append(_save(fig, output_dir / "theta_sweep.png"))
+    return written
+
+
+def _save(fig: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path

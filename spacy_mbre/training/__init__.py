@@ -1,0 +1,1 @@
+"""Training data preparation: few-shot splits (:mod:`.fewshot`)."""
