@@ -59,6 +59,12 @@ class LlamaCpp:
     max_tokens (int): Token limit for free-text answers to plain prompts.
     option_scoring (str): "auto" (first token if the options' first tokens
         differ, else full sequences), "first_token" or "sequence".
+    eval_chunk (int): Evaluate prompts in chunks aligned to multiples of this
+        many tokens and reuse the cache only up to such a boundary, so a
+        prompt's probabilities do not depend on what was cached before (llama.cpp's
+        results shift by ~1e-2 with how a prompt is split between cache and
+        new batch). Costs up to eval_chunk - 1 re-evaluated tokens per prompt.
+        0 turns alignment off (plain llama.cpp prefix reuse).
     config_init (Dict[str, Any]): Further keyword arguments for
         ``llama_cpp.Llama``.
     """
@@ -74,12 +80,15 @@ class LlamaCpp:
         system_prompt: Optional[str] = None,
         max_tokens: int = 256,
         option_scoring: str = scoring.AUTO,
+        eval_chunk: int = 32,
         config_init: Dict[str, Any] = SimpleFrozenDict(),
     ) -> None:
         if option_scoring not in scoring.SCORING_MODES:
             raise ConfigError(f"option_scoring must be one of {scoring.SCORING_MODES}, not {option_scoring!r}")
         if n_ctx < 16 or n_batch < 1 or max_tokens < 1:
             raise ConfigError(f"n_ctx, n_batch and max_tokens must be positive (got {n_ctx}, {n_batch}, {max_tokens})")
+        if eval_chunk < 0 or eval_chunk > n_batch:
+            raise ConfigError(f"eval_chunk must be between 0 and n_batch={n_batch}, not {eval_chunk}")
         if path is not None and not Path(path).expanduser().is_file():
             raise ConfigError(f"LlamaCpp path: no GGUF file at {path}")
         self._path = Path(path).expanduser() if path is not None else None
@@ -91,9 +100,11 @@ class LlamaCpp:
         self._system_prompt = system_prompt
         self._max_tokens = max_tokens
         self._option_scoring = option_scoring
+        self._eval_chunk = eval_chunk
         self._config_init = dict(config_init)
         self._formatter: Any = None
         self._last_key: Optional[str] = None
+        self._plans: Dict[Tuple[str, ...], Tuple[str, Dict[str, List[int]]]] = {}
 
     # ---- spacy-llm interface -------------------------------------------------
 
@@ -146,6 +157,7 @@ class LlamaCpp:
             "system_prompt": self._system_prompt,
             "max_tokens": self._max_tokens,
             "option_scoring": self._option_scoring,
+            "eval_chunk": self._eval_chunk,
             "decoding": "greedy",
         }
 
@@ -174,6 +186,7 @@ class LlamaCpp:
                 raise LlamaCppError(f"llama.cpp could not load {path}: {err}") from None
             _LOADED["model"] = (settings, llm)
             self._formatter = None
+            self._plans = {}
         return _LOADED["model"][1]
 
     # ---- prompts -------------------------------------------------------------
@@ -240,12 +253,40 @@ class LlamaCpp:
         llm = self.llm
         return [int(t) for t in llm.input_ids[: llm.n_tokens]]
 
+    def prefill(self, tokens: Sequence[int]) -> Tuple[int, int]:
+        """Bring the cache to the state from which ``Llama.generate`` will
+        evaluate the rest of `tokens`, and count reused/evaluated tokens.
+
+        With ``eval_chunk`` B > 0, positions are always computed in the same
+        B-aligned chunks: the cache is kept only up to the last B boundary
+        within the common prefix, the chunks up to the one holding the last
+        token are evaluated here, and ``generate`` evaluates that final chunk.
+        So every prompt's logits are computed the same way whatever was cached.
+
+        tokens (Sequence[int]): The prompt tokens.
+        RETURNS (Tuple[int, int]): Tokens reused from the cache, tokens
+            evaluated for this prompt (here and in the following generate).
+        """
+        llm = self.llm
+        cached = self._cached_tokens()
+        if self._eval_chunk == 0:
+            return scoring.planned_reuse(cached, tokens, requires_eval=llm.n_tokens == 0)
+        if cached == list(tokens):  # exact hit: generate samples from the live logits
+            return len(tokens), 0
+        chunk = self._eval_chunk
+        final = ((len(tokens) - 1) // chunk) * chunk
+        keep = min((scoring.common_prefix_len(cached, tokens) // chunk) * chunk, final)
+        llm.n_tokens = keep  # Llama.eval/generate drop the cache beyond n_tokens
+        for start in range(keep, final, chunk):
+            llm.eval(list(tokens[start : start + chunk]))
+        return keep, len(tokens) - keep
+
     def next_logprobs(self, tokens: Sequence[int]) -> Tuple[np.ndarray, int, int]:
         """One forward pass: the next-token log-probabilities after `tokens`.
 
         Runs ``Llama.generate`` for one greedy step with a logits processor
-        that copies the last position's logits, so llama.cpp's own prefix
-        matching reuses the cached prompt prefix.
+        that copies the last position's logits (public API, works with
+        ``logits_all=False``); the cached prefix is reused (see :meth:`prefill`).
 
         tokens (Sequence[int]): The prompt tokens.
         RETURNS (Tuple[np.ndarray, int, int]): Log-probabilities over the
@@ -254,7 +295,7 @@ class LlamaCpp:
         from llama_cpp import LogitsProcessorList
 
         llm = self.llm
-        reused, evaluated = scoring.planned_reuse(self._cached_tokens(), tokens, requires_eval=llm.n_tokens == 0)
+        reused, evaluated = self.prefill(tokens)
         captured: List[np.ndarray] = []
 
         def capture(_input_ids: Any, logits: np.ndarray) -> np.ndarray:
@@ -271,6 +312,12 @@ class LlamaCpp:
             raise LlamaCppError("llama.cpp returned no logits for the prompt")
         return scoring.log_softmax(captured[-1]), reused, evaluated
 
+    def _plan(self, options: Tuple[str, ...]) -> Tuple[str, Dict[str, List[int]]]:
+        if options not in self._plans:
+            self._plans[options] = scoring.plan_options(options, self._tokenize_option, self.llm.token_eos(),
+                                                        self._option_scoring)
+        return self._plans[options]
+
     def answer(self, question: Question) -> Answer:
         """Score a question's options in one forward pass over its prompt.
 
@@ -280,8 +327,7 @@ class LlamaCpp:
         """
         start = time.perf_counter()
         tokens = self.tokenize_prompt(str(question))
-        mode, plan = scoring.plan_options(question.options, self._tokenize_option, self.llm.token_eos(),
-                                          self._option_scoring)
+        mode, plan = self._plan(question.options)
         logprobs, reused, evaluated = self.next_logprobs(tokens)
         extra = 0
         if mode == scoring.FIRST_TOKEN:
@@ -316,7 +362,7 @@ class LlamaCpp:
         start = time.perf_counter()
         llm = self.llm
         tokens = self.tokenize_prompt(prompt)
-        reused, evaluated = scoring.planned_reuse(self._cached_tokens(), tokens, requires_eval=llm.n_tokens == 0)
+        reused, evaluated = self.prefill(tokens)
         max_tokens = min(self._max_tokens, self._n_ctx - len(tokens))
         out = llm.create_completion(tokens, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.0,
                                     seed=self._seed)
@@ -341,6 +387,7 @@ def llama_cpp_v1(
     system_prompt: Optional[str] = None,
     max_tokens: int = 256,
     option_scoring: str = scoring.AUTO,
+    eval_chunk: int = 32,
     config_init: Dict[str, Any] = SimpleFrozenDict(),
 ) -> LlamaCpp:
     """A local GGUF model that answers ``Question`` prompts with option
@@ -351,4 +398,5 @@ def llama_cpp_v1(
     """
     return LlamaCpp(path=path, n_ctx=n_ctx, n_threads=n_threads, n_batch=n_batch, seed=seed,
                     chat_template=chat_template, system_prompt=system_prompt, max_tokens=max_tokens,
-                    option_scoring=option_scoring, config_init=config_init)
+                    option_scoring=option_scoring, eval_chunk=eval_chunk,
+                    config_init=config_init)

@@ -1,7 +1,9 @@
 """spacy-mbre.LlamaCpp.v1: construction without the model, and real-model
 behaviour (marked slow + llm; skipped if the default GGUF is not assembled)."""
 import importlib.util
-from typing import List
+from typing import List, Tuple
+
+import numpy as np
 
 import pytest
 from spacy_llm.registry import registry
@@ -24,6 +26,50 @@ def test_bad_settings_are_config_errors(tmp_path) -> None:
         LlamaCpp(path=tmp_path / "missing.gguf")
     with pytest.raises(ConfigError, match="option_scoring"):
         LlamaCpp(option_scoring="beam")
+    with pytest.raises(ConfigError, match="eval_chunk"):
+        LlamaCpp(eval_chunk=1024, n_batch=512)
+
+
+class FakeLlama:
+    """Just enough of llama_cpp.Llama for LlamaCpp.prefill: a token cache and eval()."""
+
+    def __init__(self) -> None:
+        self.input_ids = np.zeros(4096, dtype=np.intc)
+        self.n_tokens = 0
+        self.batches: List[Tuple[int, int]] = []
+
+    def eval(self, tokens: List[int]) -> None:
+        self.batches.append((self.n_tokens, self.n_tokens + len(tokens)))
+        self.input_ids[self.n_tokens : self.n_tokens + len(tokens)] = tokens
+        self.n_tokens += len(tokens)
+
+
+def test_prefill_evaluates_aligned_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeLlama()
+    monkeypatch.setattr(LlamaCpp, "llm", property(lambda self: fake))
+    model = LlamaCpp(eval_chunk=8)
+    prompt = list(range(1, 30))  # 29 tokens: chunks 0-8-16-24, final chunk 24..29 left to generate
+    assert model.prefill(prompt) == (0, 29)
+    assert fake.batches == [(0, 8), (8, 16), (16, 24)] and fake.n_tokens == 24
+    fake.input_ids[24:29] = prompt[24:]  # what generate would have evaluated
+    fake.n_tokens = 29
+    fake.batches.clear()
+    assert model.prefill(prompt) == (29, 0)  # exact hit: nothing to evaluate
+    variant = prompt[:19] + [99] * 14  # shares 19 tokens: reuse up to 16, chunks 16-24, 24-32, final 32..33
+    assert model.prefill(variant) == (16, 17)
+    assert fake.batches == [(16, 24), (24, 32)]
+    short = prompt[:5]  # inside the cache, below one chunk: generate evaluates all of it
+    assert model.prefill(short) == (0, 5) and fake.n_tokens == 0
+
+
+def test_prefill_without_alignment_mirrors_llama_cpp(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeLlama()
+    fake.input_ids[:10] = range(10)
+    fake.n_tokens = 10
+    monkeypatch.setattr(LlamaCpp, "llm", property(lambda self: fake))
+    model = LlamaCpp(eval_chunk=0)
+    assert model.prefill(list(range(7)) + [50, 51]) == (7, 2)
+    assert fake.batches == []
 
 
 def test_missing_default_model_says_how_to_fetch(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
@@ -83,37 +129,30 @@ class TestRealModel:
         assert answers[0].probs["yes"] > answers[1].probs["yes"]
         assert answers[0] == "yes" and answers[1] == "no"
 
-    def test_deterministic_on_rerun(self, model: LlamaCpp) -> None:
-        first = model([[TRUE_Q, FALSE_Q]])[0]
-        model.llm.reset()  # cold cache: same numbers from a full evaluation
-        second = model([[TRUE_Q, FALSE_Q]])[0]
-        assert [str(a) for a in first] == [str(a) for a in second]
-        for a, b in zip(first, second):
-            assert a.probs["yes"] == pytest.approx(b.probs["yes"], abs=1e-4)
+    def test_deterministic_whatever_was_cached(self, model: LlamaCpp) -> None:
+        """Chunk-aligned evaluation: identical probabilities cold, warm and after another prefix."""
+        other = Question("Is the sky green? Answer yes or no.", ("yes", "no"), BINARY, prefix_key="other")
+        model.llm.reset()
+        cold = model([[TRUE_Q, FALSE_Q]])[0]
+        warm = model([[FALSE_Q, TRUE_Q]])[0][::-1]
+        model([[other]])
+        after_other = model([[TRUE_Q, FALSE_Q]])[0]
+        for run in (warm, after_other):
+            assert [str(a) for a in run] == [str(a) for a in cold]
+            assert [a.probs for a in run] == [a.probs for a in cold]
 
     def test_prefix_reuse_is_reported(self, model: LlamaCpp) -> None:
         model.llm.reset()
         other = Question("Is the sky green? Answer yes or no.", ("yes", "no"), BINARY, prefix_key="other")
         # Interleaved on input; the model groups by prefix_key and answers in input order.
         (answers,) = model([[TRUE_Q, other, FALSE_Q]])
-        assert [a.usage["prompt_tokens"] for a in answers][1] < answers[0].usage["prompt_tokens"]
+        assert answers[1].usage["prompt_tokens"] < answers[0].usage["prompt_tokens"]
         first, second = answers[0].usage, answers[2].usage
         assert first["reused_tokens"] == 0 and first["evaluated_tokens"] == first["prompt_tokens"]
         assert second["reused_tokens"] > 0.6 * second["prompt_tokens"]
         assert second["evaluated_tokens"] < 0.4 * first["evaluated_tokens"]
         assert second["reused_tokens"] + second["evaluated_tokens"] == second["prompt_tokens"]
-
-    def test_reuse_accounting_matches_llama_cpp(self, model: LlamaCpp, capsys: pytest.CaptureFixture) -> None:
-        """Our count of evaluated tokens is what llama.cpp reports it evaluates."""
-        llm = model.llm
-        model([[TRUE_Q]])
-        llm.verbose = True
-        try:
-            answer = model.answer(FALSE_Q)
-        finally:
-            llm.verbose = False
-        err = capsys.readouterr().err
-        assert f"remaining {int(answer.usage['evaluated_tokens'])} prompt tokens to eval" in err
+        assert model.llm.n_tokens == second["prompt_tokens"]
 
     def test_multiclass_letters_and_sequences(self, model: LlamaCpp) -> None:
         letters = Question(
