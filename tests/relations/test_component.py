@@ -127,6 +127,7 @@ def test_load_in_fresh_process_without_importing_package(trained_nlp, relation_e
     assert out.stdout.strip().splitlines()[-1] == repr(expected)
 
 
+@pytest.mark.slow
 def test_typing_mode_overfits(tmp_path):
     nlp = spacy.blank("en")
     rows = [
