@@ -61,6 +61,9 @@ def test_mine_mbre_with_real_model(tmp_path: Path) -> None:
     mined = report["mined"]
     assert mined["relations"] == sum(mined["labels"].values())
     assert mined["pairs_with_relation"] + mined["no_relation_pairs"] == N_PAIRS
+    # SemEval pairs are asked once (expand_directions): a pair with labels in both directions is still one pair
+    assert 0 <= mined["pairs_with_relation"] <= N_PAIRS, f"pairs counted per direction: {mined}"
+    assert 0 <= mined["no_relation_pairs"] <= N_PAIRS, f"pairs counted per direction: {mined}"
     lines = [json.loads(line) for line in (out / "mined.jsonl").read_text(encoding="utf8").splitlines() if line]
     assert len(lines) == N_PAIRS
     assert len(list(DocBin().from_disk(out / "mined.spacy").get_docs(__import__("spacy").blank("en").vocab))) == N_PAIRS
