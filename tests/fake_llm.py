@@ -7,7 +7,8 @@ It answers the mining prompts of spacy-mbre without any language model:
   option probabilities (chosen option ``confidence``, the rest split evenly);
 * ``mode="text"``: the same answers as plain strings, no probabilities (like
   a hosted spacy-llm model);
-* ``mode="garbage"``: answers that are no allowed option.
+* ``mode="garbage"``: answers that are no allowed option;
+* ``mode="yes"``: "yes" to every binary question (oracle answers otherwise).
 
 ``delay`` sleeps per question (for the kill -9 resume test). Import this file
 with ``--code tests/fake_llm.py`` to use it from the CLI.
@@ -68,7 +69,7 @@ class FakeLLM:
         options = list(getattr(prompt, "options", ()))
         if any(line.startswith("Statement: ") for line in query):
             stmt = [line for line in query if line.startswith("Statement: ")][0][len("Statement: ") :]
-            choice = "yes" if stmt in true else "no"
+            choice = "yes" if stmt in true or self.mode == "yes" else "no"
             options = options or ["yes", "no"]
         else:
             choice = "none"
@@ -95,7 +96,7 @@ def make_fake_llm(
     delay: float = 0.0,
 ) -> FakeLLM:
     """gold (Optional[str]): A JSON file with the gold table (see gold_table).
-    mode (str): "oracle", "text" or "garbage".
+    mode (str): "oracle", "text", "garbage" or "yes".
     confidence (float): Probability of the chosen option (oracle mode).
     delay (float): Seconds to sleep per question.
     RETURNS (FakeLLM): The fake model.

@@ -292,6 +292,14 @@ def score_mined(
     }
 
 
+def _candidate_pair(record: Dict[str, Any], schema: Schema) -> Tuple[Tuple[int, ...], ...]:
+    """The candidate pair a mined record labels: with expanded directions
+    (SemEval) an ``X(e2,e1)`` record has head and tail swapped but labels the
+    same text-ordered pair."""
+    ends = (tuple(record["head"][:2]), tuple(record["tail"][:2]) if record["tail"] is not None else ())
+    return tuple(sorted(ends)) if schema.expand_directions else ends
+
+
 def write_outputs(
     prepared: Sequence[Prepared],
     entries: Dict[int, Dict[str, Any]],
@@ -324,7 +332,7 @@ def write_outputs(
             add_stats(stages, stage, counts)
         for record in entry["relations"]:
             labels[record["label"]] += 1
-        pairs_with_relation += len({(tuple(r["head"]), tuple(r["tail"] or ())) for r in entry["relations"]})
+        pairs_with_relation += len({_candidate_pair(r, schema) for r in entry["relations"]})
         scored.append((item, entry["relations"]))
     doc_bin.to_disk(output_dir / "mined.spacy")
     write_jsonl(docs, output_dir / "mined.jsonl")

@@ -73,6 +73,13 @@ def test_garbage_answers_are_counted_not_guessed(tmp_path, semeval_files):
     assert report["total"]["unparseable"] == 36 and report["mined"]["relations"] == 0
 
 
+def test_pairs_with_labels_in_both_directions_count_once(tmp_path, semeval_files):
+    _, report = mine(tmp_path, semeval_files, "yes", "binary", "--model-arg", "mode=yes", "--limit", "3")
+    mined = report["mined"]
+    assert mined["relations"] == 3 * 18  # every directional option of every pair said yes
+    assert mined["pairs_with_relation"] == 3 and mined["no_relation_pairs"] == 0
+
+
 def test_typing_mode(tmp_path, typing_files):
     _, report = mine(tmp_path, typing_files, "typing", "mbre", "--mode", "typing", schema="crossner_politics")
     assert report["pairs"] == 7  # one question unit per entity span
