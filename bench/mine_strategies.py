@@ -1,0 +1,122 @@
+"""Benchmark: the three mining strategies on the same pairs, model and examples.
+
+Runs the real CLI (`convert` → `fewshot` → `group` → `mine` once per
+strategy, each with its own answer cache so no strategy profits from another's
+answers) and prints, per strategy: micro P/R/F1 of the mined labels against the
+hidden gold, prompts, LLM calls, prompt tokens evaluated and reused from the
+prefix cache, wall time, and the ratio of its time to `binary`'s in the same
+run. Writes everything to JSON.
+
+    python bench/mine_strategies.py --schema semeval --n-pairs 50
+    python bench/mine_strategies.py --schema redocred --n-pairs 30
+
+Data: SemEval-2010 Task 8 training file (one pair per sentence; the few-shot
+examples and the pool are disjoint training sentences) or Re-DocRED dev
+(sentence-level docs, both pair directions; the few-shot split is taken from
+dev too, the pool from the remaining sentences). The data directory defaults
+to the repository's sibling ``shared/data``; pass ``--data`` to point elsewhere.
+"""
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List
+
+import typer
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES = {
+    "semeval": ("semeval", "semeval2010_task8/TRAIN_FILE.TXT"),
+    "redocred": ("redocred", "re_docred/dev_revised.json"),
+}
+
+
+def run(args: List[str]) -> None:
+    print("$", " ".join(args), flush=True)
+    subprocess.run([sys.executable, "-m", "spacy_mbre", *args], check=True, cwd=REPO)
+
+
+def main(
+    schema: str = typer.Option("semeval", help="semeval or redocred"),
+    n_pairs: int = typer.Option(50, help="Pairs mined per strategy (the same pairs for every strategy)"),
+    k: int = typer.Option(5, help="Few-shot gold examples per label (in-context examples are drawn from them)"),
+    seed: int = typer.Option(0, help="Seed of the few-shot split, pool order and example draws"),
+    strategies: str = typer.Option("binary,multiclass,mbre", help="Comma-separated strategies"),
+    data: Path = typer.Option(REPO.parent / "shared" / "data", help="The shared data directory"),
+    work: Path = typer.Option(REPO / "bench" / "work", help="Where converted data and mining outputs go"),
+    out: Path = typer.Option(None, help="JSON output (default bench/results/mine_strategies_<schema>.json)"),
+    model_arg: List[str] = typer.Option([], "--model-arg", help="key=value passed to the LLM model; repeatable"),
+) -> None:
+    """Mine the same pairs with each strategy and compare quality and cost."""
+    fmt, rel_path = SOURCES[schema]
+    work = work / f"{schema}-k{k}-s{seed}"
+    work.mkdir(parents=True, exist_ok=True)
+    converted = work / "all.spacy"
+    if not converted.exists():
+        run(["convert", fmt, str(data / rel_path), str(converted)])
+    fewshot, pool = work / "fewshot.spacy", work / "pool.spacy"
+    # SemEval: one pair per doc, so n_pairs docs; Re-DocRED: enough docs, cut by --limit.
+    pool_docs = n_pairs if schema == "semeval" else max(50, n_pairs)
+    run(["fewshot", str(converted), str(fewshot), str(pool), "--schema", schema, "--k", str(k),
+         "--seed", str(seed), "--pool-size", str(pool_docs)])
+    groups = work / "groups.json"
+    run(["group", schema, str(groups), "--seed", str(seed)])
+    model_args = [a for arg in model_arg for a in ("--model-arg", arg)]
+    results: Dict[str, Any] = {}
+    for strategy in strategies.split(","):
+        mined = work / f"{strategy}-n{n_pairs}"
+        start = time.perf_counter()
+        run(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups), "--fewshot", str(fewshot),
+             "--strategy", strategy, "--limit", str(n_pairs), "--seed", str(seed), "--no-progress", *model_args])
+        report = json.loads((mined / "report.json").read_text())
+        results[strategy] = {"report": report, "command_seconds": time.perf_counter() - start}
+    rows = []
+    base = results.get("binary", {}).get("report", {}).get("wall_seconds")
+    for strategy, res in results.items():
+        rep = res["report"]
+        total, micro = rep["total"], (rep.get("gold") or {}).get("micro", {})
+        rows.append({
+            "strategy": strategy,
+            "pairs": rep["pairs"],
+            "precision": micro.get("p"),
+            "recall": micro.get("r"),
+            "f1": micro.get("f1"),
+            "prompts": total["prompts"],
+            "prompts_per_pair": rep["prompts_per_pair"],
+            "llm_calls": total["llm_calls"],
+            "evaluated_tokens": total.get("evaluated_tokens"),
+            "reused_tokens": total.get("reused_tokens"),
+            "unparseable": total.get("unparseable"),
+            "mined_relations": rep["mined"]["relations"],
+            "llm_seconds": total.get("seconds"),
+            "wall_seconds": rep["wall_seconds"],
+            "time_vs_binary": (rep["wall_seconds"] / base) if base else None,
+        })
+    header = ["strategy", "pairs", "precision", "recall", "f1", "prompts", "prompts_per_pair", "llm_calls",
+              "evaluated_tokens", "reused_tokens", "unparseable", "mined_relations", "llm_seconds", "wall_seconds", "time_vs_binary"]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in (row[h] for h in header)]
+        print("| " + " | ".join(cells) + " |")
+    out = out or REPO / "bench" / "results" / f"mine_strategies_{schema}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
+        "schema": schema,
+        "n_pairs": n_pairs,
+        "k": k,
+        "seed": seed,
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "loadavg_end": os.getloadavg()},
+    }
+    out.write_text(json.dumps({"meta": meta, "rows": rows, "reports": {s: r["report"] for s, r in results.items()}},
+                              indent=2))
+    print(f"Wrote {out}")
+
+
+if __name__ == "__main__":
+    typer.run(main)
