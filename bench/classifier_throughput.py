@@ -68,9 +68,19 @@ def strip(doc: Doc) -> Doc:
     return copy
 
 
+def relation_pipe(nlp: Language) -> Any:
+    """nlp (Language): A pipeline.
+    RETURNS (RelationClassifier): Its (first) mbre_relations component.
+    """
+    for name in nlp.pipe_names:
+        if nlp.get_pipe_meta(name).factory == "mbre_relations":
+            return nlp.get_pipe(name)
+    raise ValueError(f"No mbre_relations component in {nlp.pipe_names}.")
+
+
 def bench_inference(nlp: Language, docs: List[Doc], batch_size: int, repeats: int) -> Dict[str, Any]:
     """Time nlp.pipe over the docs with the given batch size."""
-    pipe = nlp.get_pipe("mbre_relations")
+    pipe = relation_pipe(nlp)
     pipe.batch_size = batch_size
     n_pairs = sum(len(pipe.doc_pairs(d)) for d in docs)
     list(nlp.pipe([strip(d) for d in docs[: min(len(docs), 8)]], batch_size=batch_size))  # warm-up
