@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import srsly
 from spacy.tokens import Doc
 
-from .data.relations import relation_to_record
+from .data.relations import get_relations, relation_to_record
 from .data.schema import Schema
 from .errors import ConfigError, DataError
 
@@ -127,7 +127,7 @@ def theta_sweep(
 
     if len(gold_docs) < len(mined_docs):
         raise ConfigError(f"θ sweep: {len(mined_docs)} mined docs but only {len(gold_docs)} gold docs.")
-    gold = [[relation_to_record(r) for r in _gold_relations(doc)] for doc in gold_docs[: len(mined_docs)]]
+    gold = [[relation_to_record(r) for r in get_relations(doc, source="gold")] for doc in gold_docs[: len(mined_docs)]]
     for i, (mined, ref) in enumerate(zip(mined_docs, gold_docs)):
         if mined.text != ref.text:
             raise ConfigError(f"θ sweep: mined doc {i} does not match gold doc {i}; pass the pool `mine` read.")
@@ -155,12 +155,6 @@ def theta_sweep(
             rows.append({"theta": theta, "p": micro["p"], "r": micro["r"], "f1": micro["f1"], "mined": n_mined})
         out[rule] = rows
     return out
-
-
-def _gold_relations(doc: Doc) -> List[Any]:
-    from .data.relations import get_relations
-
-    return get_relations(doc, source="gold")
 
 
 def build_report(
