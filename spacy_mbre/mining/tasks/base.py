@@ -15,6 +15,7 @@ everything that varies per query comes last; ``prefix_key`` is a hash of the
 shared part.
 """
 import hashlib
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
@@ -76,7 +77,7 @@ def load_fewshot(path: Optional[str]) -> List[Doc]:
     return list(DocBin().from_disk(path).get_docs(nlp.vocab))
 
 
-class MiningTask:
+class MiningTask(ABC):
     """Base class of the two mining tasks.
 
     schema (Schema): The relation or typing schema.
@@ -152,17 +153,20 @@ class MiningTask:
         """
         return mining_pairs(doc, self.schema)
 
+    @abstractmethod
     def plan(self, doc: Doc) -> List[Planned]:
         """doc (Doc): The doc.
         RETURNS (List[Planned]): The questions to ask, in order."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def render(self, doc: Doc, planned: Planned) -> Question:
         """doc (Doc): The doc.
         planned (Planned): One planned question.
         RETURNS (Question): The prompt."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def record(self, doc: Doc, plan: Sequence[Planned], answers: Sequence[str]) -> Dict[str, int]:
         """Parse answers and store them on the doc.
 
@@ -171,13 +175,14 @@ class MiningTask:
         answers (Sequence[str]): One answer per question.
         RETURNS (Dict[str, int]): Counts: "prompts", "unparseable".
         """
-        raise NotImplementedError
+        ...
 
     # ------------------------------------------------------------ helpers
+    @abstractmethod
     def prefix_data(self, prefix_id: Any) -> Dict[str, Any]:
         """prefix_id (Any): A group index or option name.
         RETURNS (Dict[str, Any]): The template data of the shared part."""
-        raise NotImplementedError
+        ...
 
     def _render(self, prefix_id: Any, query: Dict[str, Any], options: Sequence[str]) -> Question:
         if prefix_id not in self._prefix_cache:
