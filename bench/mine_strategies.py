@@ -49,6 +49,7 @@ def main(
     work: Path = typer.Option(REPO / "bench" / "work", help="Where converted data and mining outputs go"),
     out: Path = typer.Option(None, help="JSON output (default bench/results/mine_strategies_<schema>.json)"),
     model_arg: List[str] = typer.Option([], "--model-arg", help="key=value passed to the LLM model; repeatable"),
+    reuse: bool = typer.Option(False, help="Use a strategy's finished report.json from an earlier run of the same settings instead of mining again"),
 ) -> None:
     """Mine the same pairs with each strategy and compare quality and cost."""
     fmt, rel_path = SOURCES[schema]
@@ -68,6 +69,12 @@ def main(
     results: Dict[str, Any] = {}
     for strategy in strategies.split(","):
         mined = work / f"{strategy}-n{n_pairs}"
+        if reuse and (mined / "report.json").exists():
+            report = json.loads((mined / "report.json").read_text())
+            if report["pairs"] == n_pairs and report["resumed_docs"] == 0:
+                print(f"Reusing {mined / 'report.json'}")
+                results[strategy] = {"report": report, "command_seconds": None}
+                continue
         start = time.perf_counter()
         run(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups), "--fewshot", str(fewshot),
              "--strategy", strategy, "--limit", str(n_pairs), "--seed", str(seed), "--no-progress", *model_args])
