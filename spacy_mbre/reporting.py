@@ -202,7 +202,7 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
                 + " | ".join(
                     _fmt(v)
                     for v in (
-                        row["strategy"], row["theta"], row["pairs"], row["prompts_per_pair"], row["llm_calls"],
+                        row["strategy"], row["theta"], row["pairs"], row["prompts_per_pair"], int(row["llm_calls"]),
                         int(row["evaluated_tokens"]), int(row["reused_tokens"]), f"{float(row['llm_seconds']):.1f}",
                         f"{float(row['wall_seconds']):.1f}", row["mined_labels"], row["p"], row["r"], row["f1"],
                     )

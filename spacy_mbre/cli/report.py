@@ -19,6 +19,7 @@ def report_cli(
     evals: List[Path] = typer.Option([], "--eval", help="An `evaluate` JSON result; repeatable (e.g. gold-only and gold + mined)"),
     sweep_pool: Optional[Path] = typer.Option(None, "--sweep-pool", help="The gold pool docs `mine` read: enables the θ sweep of the mined labels"),
     sweep_mining: Optional[Path] = typer.Option(None, "--sweep-mining", help="The `mine` directory to sweep (default: the first --mining of strategy mbre, else binary)"),
+    schema: Optional[str] = typer.Option(None, "--schema", help="Schema file or shipped name for the θ sweep (default: the name in the mining report)"),
     title: str = typer.Option("spacy-mbre workflow report", "--title", help="Title of the report"),
 ) -> None:
     """Read the mining report(s) and evaluation JSONs of one run, compute the
@@ -50,11 +51,13 @@ def report_cli(
         if target is None:
             raise ConfigError("--sweep-pool needs a --mining directory of strategy mbre or binary (or --sweep-mining).")
         settings = (reports.get(target) or read_json(target / REPORT_FILE))["settings"]
-        schema = load_schema(settings["schema"])
+        loaded = load_schema(schema if schema is not None else settings["schema"])
+        if loaded.name != settings["schema"]:
+            raise ConfigError(f"--schema {schema!r} is {loaded.name!r}, but {target} was mined with {settings['schema']!r}.")
         nlp = spacy.blank("en")
         mined_docs = list(read_docs(target / MINED_FILE, nlp))
         gold_docs = list(read_docs(sweep_pool, nlp))
-        sweep = theta_sweep(mined_docs, gold_docs, schema, no_prob_policy=settings["strategy"]["no_prob_policy"])
+        sweep = theta_sweep(mined_docs, gold_docs, loaded, no_prob_policy=settings["strategy"]["no_prob_policy"])
         sweep["source"] = str(target / MINED_FILE)
         sweep["gold"] = str(sweep_pool)
         sweep["strategy"] = settings["strategy"]["strategy"]
@@ -65,7 +68,7 @@ def report_cli(
     srsly.write_json(output_dir / "report.json", report)
     markdown = to_markdown(report, plots)
     (output_dir / "report.md").write_text(markdown, encoding="utf8")
-    msg.text(markdown)
+    print(markdown)
     msg.good("Report written")
     for path in [output_dir / "report.json", output_dir / "report.md", *plots]:
         msg.text(str(path))
