@@ -49,7 +49,7 @@ from spacy_mbre.mining.models.assets import require_default_model
 from spacy_mbre.mining.models.llamacpp import LlamaCpp
 from spacy_mbre.mining.types import BINARY, MULTICLASS, Answer, Question
 
-TRAIN = Path("/work/shared/data/semeval2010_task8/TRAIN_FILE.TXT")
+TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "semeval2010_task8" / "TRAIN_FILE.TXT"
 OUT = Path(__file__).parent / "results" / "llm_backend.json"
 DESCRIPTIONS = {
     "Cause-Effect": "{head} causes, produces or brings about {tail}",
