@@ -106,6 +106,7 @@ def theta_sweep(
     schema: Schema,
     no_prob_policy: str = "all",
     thetas: Sequence[float] = THETAS,
+    confidence: str = "raw",
 ) -> Dict[str, Any]:
     """Re-run the Label Decision over stored stage answers for each θ and
     score the result against the gold (see module docs).
@@ -116,6 +117,7 @@ def theta_sweep(
     schema (Schema): The schema.
     no_prob_policy (str): As in the mining run.
     thetas (Sequence[float]): The thresholds.
+    confidence (str): "raw" or "normalised", as in the mining run.
     RETURNS (Dict[str, Any]): "thetas", "pairs_with_probabilities" (pairs
         with several "yes" answers, all scored) and per rule a list of
         {"theta", "p", "r", "f1", "mined"}.
@@ -134,15 +136,16 @@ def theta_sweep(
     several = 0
     for doc in mined_docs:
         for record in pair_records(doc).values():
-            cands = candidates(record)
+            cands = candidates(record, confidence)
             if len(cands) > 1 and all(score is not None for _, score in cands):
                 several += 1
-    out: Dict[str, Any] = {"thetas": list(thetas), "pairs_with_several_scored_yes": several}
+    out: Dict[str, Any] = {"thetas": list(thetas), "confidence": confidence, "pairs_with_several_scored_yes": several}
     for rule in SWEEP_RULES:
         rows = []
         for theta in thetas:
             decider = LabelDecider(
-                "sweep", schema, theta=theta, min_confidence=theta if rule == "theta_all" else 0.0, no_prob_policy=no_prob_policy
+                "sweep", schema, theta=theta, min_confidence=theta if rule == "theta_all" else 0.0,
+                no_prob_policy=no_prob_policy, confidence=confidence,
             )
             items = []
             n_mined = 0

@@ -75,6 +75,7 @@ def mine_cli(
     theta: float = typer.Option(0.01, "--theta", help="Label Decision threshold for several 'yes' labels"),
     min_confidence: float = typer.Option(0.0, "--min-confidence", help="Drop a single 'yes' label below this confidence"),
     no_prob_policy: str = typer.Option("all", "--no-prob-policy", help="Several 'yes' without probabilities: all or none"),
+    confidence: str = typer.Option("raw", "--confidence", help="Confidence for theta/min-confidence: raw (over the whole vocabulary, the paper's) or normalised (over the options)"),
     model: str = typer.Option("spacy-mbre.LlamaCpp.v1", "--model", help="A registered spacy-llm model (llm_models registry)"),
     model_args: List[str] = typer.Option([], "--model-arg", help="key=value for the model's config; repeatable"),
     code: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file to import first (registers extra functions)"),
@@ -127,6 +128,7 @@ def mine_cli(
         theta=theta,
         min_confidence=min_confidence,
         no_prob_policy=no_prob_policy,
+        confidence=confidence,
         seed=seed,
         n_pos=n_pos,
         n_neg=n_neg,
@@ -161,7 +163,7 @@ def mine_cli(
     output_dir.mkdir(parents=True, exist_ok=True)
     answer_cache = AnswerCache(cache if cache is not None else output_dir / "answers.sqlite")
     gateway = LLMGateway(llm, model_id, settings={"decoding": "as configured"}, cache=answer_cache)
-    decider = LabelDecider("mbre_decider", loaded, theta, min_confidence, no_prob_policy)
+    decider = LabelDecider("mbre_decider", loaded, theta, min_confidence, no_prob_policy, confidence=confidence)
     miner = Miner(stages, gateway, decider)
 
     examples_hash = hashlib.sha256(json.dumps([e.__dict__ for e in examples], default=list).encode("utf8")).hexdigest()

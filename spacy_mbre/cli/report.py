@@ -57,7 +57,8 @@ def report_cli(
         nlp = spacy.blank("en")
         mined_docs = list(read_docs(target / MINED_FILE, nlp))
         gold_docs = list(read_docs(sweep_pool, nlp))
-        sweep = theta_sweep(mined_docs, gold_docs, loaded, no_prob_policy=settings["strategy"]["no_prob_policy"])
+        sweep = theta_sweep(mined_docs, gold_docs, loaded, no_prob_policy=settings["strategy"]["no_prob_policy"],
+                            confidence=settings["strategy"].get("confidence", "raw"))
         sweep["source"] = str(target / MINED_FILE)
         sweep["gold"] = str(sweep_pool)
         sweep["strategy"] = settings["strategy"]["strategy"]

@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 from ..data.relations import Relation, get_relations, set_relations
 from ..data.schema import Schema, load_schema
 from ..errors import ConfigError
-from .decision import NO_PROB_POLICIES, candidates, decide
+from .decision import CONFIDENCES, NO_PROB_POLICIES, RAW, candidates, decide
 from .queries import mining_pairs, option_relation, pair_from_key
 from .record import pair_records
 
@@ -21,6 +21,8 @@ class LabelDecider:
     min_confidence (float): Threshold for a single "yes" label.
     no_prob_policy (str): "all" or "none".
     source (str): Source of the written relations.
+    confidence (str): "raw" (probability over the whole vocabulary, the
+        paper's) or "normalised" (over the question's options).
     """
 
     def __init__(
@@ -31,9 +33,12 @@ class LabelDecider:
         min_confidence: float = 0.0,
         no_prob_policy: str = "all",
         source: str = "mined",
+        confidence: str = RAW,
     ) -> None:
         if no_prob_policy not in NO_PROB_POLICIES:
             raise ConfigError(f"no_prob_policy must be one of {NO_PROB_POLICIES}, got {no_prob_policy!r}.")
+        if confidence not in CONFIDENCES:
+            raise ConfigError(f"confidence must be one of {CONFIDENCES}, got {confidence!r}.")
         if not 0.0 <= theta <= 1.0 or not 0.0 <= min_confidence <= 1.0:
             raise ConfigError(f"theta and min_confidence must be in [0, 1], got {theta}, {min_confidence}.")
         self.name = name
@@ -42,6 +47,7 @@ class LabelDecider:
         self.min_confidence = min_confidence
         self.no_prob_policy = no_prob_policy
         self.source = source
+        self.confidence = confidence
 
     def decide(self, doc: Doc) -> List[Relation]:
         """doc (Doc): A doc with stored stage answers.
@@ -51,7 +57,7 @@ class LabelDecider:
         out: List[Relation] = []
         for key, record in pair_records(doc).items():
             pair = pair_from_key(doc, list(key), known)
-            for name, score in decide(candidates(record), self.theta, self.min_confidence, self.no_prob_policy):
+            for name, score in decide(candidates(record, self.confidence), self.theta, self.min_confidence, self.no_prob_policy):
                 out.append(option_relation(pair, self.schema.option(name), score, source=self.source))
         return out
 

@@ -18,6 +18,7 @@ DEFAULT_CONFIG = {
     "min_confidence": 0.0,
     "no_prob_policy": "all",
     "source": "mined",
+    "confidence": "raw",
 }
 
 
@@ -35,6 +36,7 @@ def make_decider(
     min_confidence: float,
     no_prob_policy: str,
     source: str,
+    confidence: str,
 ) -> Any:
     """Create the ``mbre_decider`` component.
 
@@ -46,8 +48,12 @@ def make_decider(
         keeps them (score None), "none" keeps none.
     source (str): Source of the written relations; earlier relations with the
         same source are replaced.
+    confidence (str): "raw": the answer's probability over the model's whole
+        next-token distribution (the paper's; falls back to "normalised" for
+        models that report no option mass); "normalised": over the
+        question's options only.
     RETURNS (LabelDecider): The component.
     """
     from .component import LabelDecider
 
-    return LabelDecider(name, schema, theta, min_confidence, no_prob_policy, source)
+    return LabelDecider(name, schema, theta, min_confidence, no_prob_policy, source, confidence)

@@ -3,6 +3,11 @@ looks questions up in the answer cache, sends the rest to the model through
 spacy-llm's model interface (``model([[q1, q2, …]])`` → ``[[a1, a2, …]]``),
 sorted by ``prefix_key`` so equal prefixes run back to back, stores the new
 answers and accounts for calls, tokens and time.
+
+New questions are sent in chunks of ``chunk_size`` and each chunk's answers
+are committed to the cache before the next chunk runs, so a killed run loses
+at most one chunk of model work (the journal records whole batches of pairs;
+on resume, the answers of the unfinished batch come back from the cache).
 """
 import json
 import time
@@ -51,6 +56,7 @@ class LLMGateway:
     model_id (str): See :func:`model_identity`.
     settings (Dict[str, Any]): Decoding settings for the cache key.
     cache (Optional[AnswerCache]): The answer cache; None disables caching.
+    chunk_size (int): New questions per model call (and per cache commit).
     """
 
     def __init__(
@@ -59,8 +65,12 @@ class LLMGateway:
         model_id: str,
         settings: Optional[Dict[str, Any]] = None,
         cache: Optional[AnswerCache] = None,
+        chunk_size: int = 16,
     ) -> None:
+        if chunk_size < 1:
+            raise MBReError(f"chunk_size must be at least 1, got {chunk_size}.")
         self.model = model
+        self.chunk_size = chunk_size
         self.model_id = model_id
         self.settings = dict(settings or {})
         self.cache = cache
@@ -89,20 +99,13 @@ class LLMGateway:
                 todo[key] = i
         order = sorted(todo.values(), key=lambda i: (getattr(questions[i], "prefix_key", ""), i))
         fresh: Dict[str, Tuple[Any, Dict[str, float]]] = {}
-        if order:
-            start = time.perf_counter()
-            responses = [list(doc_responses) for doc_responses in self.model([[questions[i] for i in order]])]
-            seconds = time.perf_counter() - start
-            answers = responses[0] if len(responses) == 1 else []
-            if len(answers) != len(order):
-                raise MBReError(f"The model returned {sum(map(len, responses))} answers for {len(order)} questions.")
-            share = seconds / len(order)
-            for i, answer in zip(order, answers):
-                usage = dict(getattr(answer, "usage", None) or {})
-                usage.setdefault("seconds", share)
-                fresh[keys[i]] = (answer, usage)
+        for start in range(0, len(order), self.chunk_size):
+            chunk = order[start : start + self.chunk_size]
+            answered = self._run([questions[i] for i in chunk])
+            new = {keys[i]: item for i, item in zip(chunk, answered)}
             if self.cache is not None:
-                self.cache.put_many((key, answer) for key, (answer, _) in fresh.items())
+                self.cache.put_many((key, answer) for key, (answer, _) in new.items())
+            fresh.update(new)
         out: List[Asked] = []
         claimed = set()
         for i, key in enumerate(keys):
@@ -114,4 +117,25 @@ class LLMGateway:
                 out.append(Asked(fresh[key][0], False, {}))
             else:
                 out.append(Asked(known[key], False, {}))
+        return out
+
+    def _run(self, questions: List[Question]) -> List[Tuple[Any, Dict[str, float]]]:
+        """Send new questions to the model in one call.
+
+        questions (List[Question]): The questions, in run order.
+        RETURNS (List[Tuple[Any, Dict[str, float]]]): (answer, usage) per
+            question; usage gets an even share of the call's time if the model
+            reports none.
+        """
+        start = time.perf_counter()
+        responses = [list(doc_responses) for doc_responses in self.model([questions])]
+        seconds = time.perf_counter() - start
+        answers = responses[0] if len(responses) == 1 else []
+        if len(answers) != len(questions):
+            raise MBReError(f"The model returned {sum(map(len, responses))} answers for {len(questions)} questions.")
+        out: List[Tuple[Any, Dict[str, float]]] = []
+        for answer in answers:
+            usage = dict(getattr(answer, "usage", None) or {})
+            usage.setdefault("seconds", seconds / len(questions))
+            out.append((answer, usage))
         return out

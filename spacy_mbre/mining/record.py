@@ -6,10 +6,16 @@
         {"pair": [h_start, h_end, t_start, t_end],      # t = -1 in typing mode
          "mc":  [{"group": 0, "answer": "B", "choice": "Cause-Effect(e2,e1)",
                   "probs": {"Cause-Effect(e1,e2)": 0.1, ..., "none": 0.05} or None,
+                  "mass": 0.97 or None,
                   "proposed": ["Cause-Effect(e2,e1)"]}, ...],
          "bin": [{"option": "Cause-Effect(e2,e1)", "answer": "yes",
-                  "choice": "yes", "p_yes": 0.93 or None}, ...]},
+                  "choice": "yes", "p_yes": 0.93 or None, "mass": 0.98 or None}, ...]},
         ...]}
+
+``probs``/``p_yes`` are renormalised over the question's options; ``mass`` is
+the share of the model's whole next-token distribution that the options got
+(None if the model does not report it). Their product is the option's raw
+probability, the paper's confidence.
 
 ``choice`` is None when the answer was unparseable. A pair record without a
 ``"bin"`` key was not verified (the ``multiclass`` strategy); an empty list

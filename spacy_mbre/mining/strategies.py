@@ -32,6 +32,7 @@ class StrategySettings:
     theta (float): Label Decision threshold when several labels say "yes".
     min_confidence (float): Threshold for a single "yes".
     no_prob_policy (str): Several "yes" without probabilities: "all" / "none".
+    confidence (str): "raw" or "normalised" (see spacy_mbre.mining.decision).
     seed (int): Seed of the in-context example draws.
     n_pos (int): Positive binary examples per option.
     n_neg (int): Negative binary examples per option.
@@ -47,6 +48,7 @@ class StrategySettings:
     theta: float = 0.01
     min_confidence: float = 0.0
     no_prob_policy: str = "all"
+    confidence: str = "raw"
     seed: int = 0
     n_pos: int = 3
     n_neg: int = 4

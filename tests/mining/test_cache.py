@@ -51,3 +51,28 @@ def test_plain_string_answers_are_cached():
     assert str(gateway.ask([Question("x", ("yes", "no"), "binary")])[0].answer) == "no"
     cached = gateway.ask([Question("x", ("yes", "no"), "binary")])[0]
     assert not cached.fresh and cached.answer.probs is None
+
+
+def test_answers_are_committed_per_chunk(tmp_path):
+    """A model that dies mid-batch loses at most the chunk it was answering."""
+    path = tmp_path / "answers.sqlite"
+    questions = [Question(f"q{i}", ("yes", "no"), "binary", prefix_key="a") for i in range(5)]
+
+    class DiesOnThirdCall(CountingModel):
+        def __call__(self, prompts):
+            if len(self.seen) == 2:
+                raise RuntimeError("killed")
+            return super().__call__(prompts)
+
+    model = DiesOnThirdCall()
+    gateway = LLMGateway(model, "m", cache=AnswerCache(path), chunk_size=2)
+    try:
+        gateway.ask(questions)
+    except RuntimeError:
+        pass
+    assert [len(seen) for seen in model.seen] == [2, 2]
+    gateway.cache.close()
+    resumed = CountingModel()
+    again = LLMGateway(resumed, "m", cache=AnswerCache(path), chunk_size=2).ask(questions)
+    assert [a.fresh for a in again] == [False] * 4 + [True]
+    assert resumed.seen == [["a"]]

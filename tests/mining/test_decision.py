@@ -53,3 +53,30 @@ def test_decider_component_validates():
         LabelDecider("d", "semeval", no_prob_policy="maybe")
     with pytest.raises(ConfigError):
         LabelDecider("d", "semeval", theta=2.0)
+    with pytest.raises(ConfigError):
+        LabelDecider("d", "semeval", confidence="softmax")
+
+
+def test_raw_confidence_uses_option_mass():
+    record = {"pair": [0, 1, 2, 3], "bin": [
+        {"option": "a", "choice": "yes", "p_yes": 0.9, "mass": 0.5, "answer": "yes"},
+        {"option": "b", "choice": "yes", "p_yes": 0.6, "mass": None, "answer": "yes"},
+        {"option": "c", "choice": "yes", "p_yes": 0.8, "answer": "yes"},  # stored before "mass" existed
+    ]}
+    assert candidates(record) == [("a", 0.45), ("b", 0.6), ("c", 0.8)]
+    assert candidates(record, "normalised") == [("a", 0.9), ("b", 0.6), ("c", 0.8)]
+    assert decide(candidates(record), theta=0.5) == [("b", 0.6), ("c", 0.8)]
+    mc = {"pair": [0, 1, 2, 3], "mc": [{"group": 0, "choice": "a", "probs": {"a": 0.5, "none": 0.5}, "mass": 0.2,
+                                        "proposed": ["a"], "answer": "A"}]}
+    assert candidates(mc) == [("a", 0.1)]
+    with pytest.raises(ValueError):
+        candidates(record, "softmax")
+
+
+def test_binary_entry_records_option_mass():
+    from spacy_mbre.mining.tasks.binary.parser import parse_binary
+    from spacy_mbre.mining.types import Answer
+
+    entry = parse_binary("a", Answer("yes", {"yes": 0.75, "no": 0.25}, {"option_mass": 0.9}))
+    assert entry["p_yes"] == 0.75 and entry["mass"] == 0.9
+    assert parse_binary("a", "yes")["mass"] is None

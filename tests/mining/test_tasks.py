@@ -83,7 +83,7 @@ def test_binary_prompts_and_record(semeval_docs, semeval_schema):
     counts = task.record(doc, task.plan(doc), answers)
     assert counts == {"prompts": 18, "unparseable": 1}
     (record,) = pair_records(doc).values()
-    assert record["bin"][0] == {"option": "Cause-Effect(e1,e2)", "answer": "yes", "choice": "yes", "p_yes": 0.8}
+    assert record["bin"][0] == {"option": "Cause-Effect(e1,e2)", "answer": "yes", "choice": "yes", "p_yes": 0.8, "mass": None}
     assert record["bin"][-1]["choice"] is None and record["bin"][-1]["p_yes"] is None
 
 

@@ -65,6 +65,16 @@ def normalise_answer(text: str) -> str:
     return out
 
 
+def option_mass(answer: Any) -> Optional[float]:
+    """answer (Any): A model's answer.
+    RETURNS (Optional[float]): The share of the model's whole next-token
+        distribution that fell on the question's options (``usage["option_mass"]``,
+        reported by spacy-mbre.LlamaCpp.v1), or None if the model reports none.
+    """
+    mass = (getattr(answer, "usage", None) or {}).get("option_mass")
+    return float(mass) if mass is not None else None
+
+
 def load_fewshot(path: Optional[str]) -> List[Doc]:
     """path (Optional[str]): A DocBin with gold relations, or None.
     RETURNS (List[Doc]): Its docs (empty for None).

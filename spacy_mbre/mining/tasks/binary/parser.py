@@ -3,7 +3,7 @@
 anything else is unparseable)."""
 from typing import Any, Dict, Optional
 
-from ..base import normalise_answer
+from ..base import normalise_answer, option_mass
 
 YES = "yes"
 NO = "no"
@@ -28,4 +28,5 @@ def parse_binary(option: str, answer: Any) -> Dict[str, Any]:
         "answer": str(answer),
         "choice": parse_yes_no(answer),
         "p_yes": float(probs.get(YES, 0.0)) if probs is not None else None,
+        "mass": option_mass(answer) if probs is not None else None,
     }

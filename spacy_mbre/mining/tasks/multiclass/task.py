@@ -30,7 +30,7 @@ from ...grouping import Grouping
 from ...queries import generic, marked_text, none_statement, statement
 from ...record import MC, set_stage
 from ...types import MULTICLASS
-from ..base import MiningTask, Planned, read_template
+from ..base import MiningTask, Planned, option_mass, read_template
 from .parser import NONE, parse_choice, propose
 
 DEFAULT_TEMPLATE = read_template("multiclass.v1.jinja")
@@ -190,6 +190,7 @@ class GroupedMultiClassTask(MiningTask):
             "answer": str(answer),
             "choice": choice,
             "probs": probs,
+            "mass": option_mass(answer) if probs is not None else None,
             "proposed": propose(choice, probs, names, self.max_proposals, self.min_option_prob, self.none_cutoff),
         }
 
