@@ -6,8 +6,9 @@
    and apply the pair limit.
 2. **Mine** in batches of about ``batch_pairs`` pairs: every stage collects the
    questions of all docs of the batch, the :class:`~.gateway.LLMGateway`
-   answers them (cache first, then one model call with the questions sorted
-   by ``prefix_key``), the stage records the answers on each doc; then the
+   answers them (cache first, then the model, the questions sorted by
+   ``prefix_key``, in chunks that are committed to the cache one by one),
+   the stage records the answers on each doc; then the
    Label Decision runs and each finished doc is appended to the
    :class:`~.journal.Journal`. Docs the journal already holds are skipped, so
    a rerun after a crash continues where the last run stopped.
@@ -18,8 +19,8 @@
    that contributed; ``wall_seconds`` is the last invocation's.
 
 Batch size: larger batches give the model longer runs of equal prefixes (and
-fewer model calls) but lose more work on a crash (answers already cached are
-not lost); 32 pairs is the default.
+fewer model calls); a crash loses at most the gateway's current chunk of
+answers, since the rest of the batch is in the cache; 32 pairs is the default.
 """
 import time
 from collections import Counter
