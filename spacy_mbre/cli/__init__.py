@@ -26,6 +26,7 @@ from . import mine  # noqa: E402,F401
 from . import fewshot  # noqa: E402,F401
 from . import evaluate  # noqa: E402,F401
 from . import report  # noqa: E402,F401
+from . import synthesize  # noqa: E402,F401
 
 
 def main() -> None:

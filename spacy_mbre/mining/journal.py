@@ -39,10 +39,14 @@ def doc_fingerprint(doc: Doc) -> str:
 class Journal:
     """path (Union[str, Path]): The journal file.
     config (Dict[str, Any]): The run's settings (JSON-serialisable).
+    kind (str): What writes it ("mine", "synthesize"); part of the header, so
+        one command never continues another's journal.
     """
 
-    def __init__(self, path: Union[str, Path], config: Dict[str, Any]) -> None:
+    def __init__(self, path: Union[str, Path], config: Dict[str, Any], kind: str = "mine") -> None:
         self.path = Path(path)
+        self.kind = kind
+        self.magic = MAGIC if kind == "mine" else f"spacy-mbre-{kind}"
         self.config = json.loads(json.dumps(config, sort_keys=True, default=str))
         self.entries: Dict[int, Dict[str, Any]] = {}
         self._file: Optional[Any] = None
@@ -67,9 +71,9 @@ class Journal:
                     except ValueError:
                         break
                     if not header_seen:
-                        if data.get("journal") != MAGIC or data.get("config") != self.config:
+                        if data.get("journal") != self.magic or data.get("config") != self.config:
                             raise ConfigError(
-                                f"{self.path} belongs to a mining run with other settings; "
+                                f"{self.path} belongs to a run with other settings or of another command (this is `{self.kind}`); "
                                 "use another output directory (or delete it to start over)."
                             )
                         header_seen = True
@@ -84,7 +88,7 @@ class Journal:
         new = not self.path.exists()
         self._file = self.path.open("a", encoding="utf8")
         if new:
-            self._write({"journal": MAGIC, "version": VERSION, "config": self.config})
+            self._write({"journal": self.magic, "version": VERSION, "config": self.config})
         self.resumed = len(self.entries)
         return dict(self.entries)
 

@@ -27,6 +27,7 @@ import re
 from pathlib import Path
 from typing import Iterator, List, Optional, Tuple, Union
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ...errors import DataError
@@ -72,7 +73,7 @@ def read_semeval(
                 if pending is not None:
                     yield _finish(pending, stats, schema)
                 sid, sentence = match.groups()
-                doc, e1, e2 = _make_doc(nlp, sentence, path, line_no)
+                doc, e1, e2 = marked_doc(nlp, sentence, path, line_no)
                 doc.user_data[ID_KEY] = sid
                 first, second = (e1, e2) if e1.start < e2.start else (e2, e1)
                 set_pairs(doc, [Pair(first, second)])
@@ -108,7 +109,16 @@ def _finish(pending: Tuple[Doc, Span, Span, bool], stats: ConversionStats, schem
     return doc
 
 
-def _make_doc(nlp, sentence: str, path: Path, line_no: int) -> Tuple[Doc, Span, Span]:
+def marked_doc(nlp: Language, sentence: str, path: Path, line_no: int) -> Tuple[Doc, Span, Span]:
+    """Parse a sentence with SemEval markers (``<e1>…</e1>``, ``<e2>…</e2>``).
+
+    nlp (Language): Tokenizes the text without the markers.
+    sentence (str): The marked sentence.
+    path (Path): Its file, for errors.
+    line_no (int): Its line, for errors.
+    RETURNS (Tuple[Doc, Span, Span]): The doc and the e1 and e2 spans. Raises
+        DataError unless there is exactly one of each marker, in order.
+    """
     positions = {}
     for marker in MARKERS:
         count = sentence.count(marker)

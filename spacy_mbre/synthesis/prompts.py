@@ -1,0 +1,310 @@
+"""The prompts of the ``synthesize`` command and the gold examples they show.
+
+* **Unconditional** (S2ynRE): every candidate pair of the few-shot gold docs
+  is shown as its sentence with ``<e1>`` (subject, the pair's head) and
+  ``<e2>`` (object, the tail) marked, no label; the model is asked for
+  ``per_prompt`` new sentences marked the same way.
+* **Schema-constrained** (TKRE): per relation label, every gold relation of
+  that label is shown in TKRE's one-line format (relation, context, head
+  entity and type, tail entity and type); the prompt states the label's
+  description and the entity types the schema allows for it.
+
+Decoding is greedy, so the answer is a function of the prompt. Variety comes
+from the prompts: attempt ``j`` of label ``L`` draws its in-context examples
+(which ones and their order) with a ``random.Random`` seeded from
+``(seed, mode, L, j)`` — reproducible, and independent of the other labels
+and attempts. Two attempts that happen to draw the same prompt are detected by
+the synthesizer, which never sends a prompt twice.
+"""
+import hashlib
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple, TypeVar
+
+import jinja2
+import jinja2.sandbox
+from spacy.tokens import Doc
+
+from ..data.relations import Pair, get_relations
+from ..data.schema import Schema
+from ..errors import ConfigError
+from ..mining.queries import context_span, marked_text, mining_pairs
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+UNCONDITIONAL_TEMPLATE = "unconditional.v1.jinja"
+SCHEMA_TEMPLATE = "schema.v1.jinja"
+
+T = TypeVar("T")
+TypePair = Tuple[str, str]
+
+
+@dataclass(frozen=True)
+class GoldSentence:
+    """A gold pair shown to the unconditional writer.
+
+    marked (str): The context with the head marked <e1> and the tail <e2>.
+    text (str): The same context without markers.
+    """
+
+    marked: str
+    text: str
+
+
+@dataclass(frozen=True)
+class GoldSample:
+    """A gold relation in TKRE's format, shown to the schema-constrained writer.
+
+    label (str): The relation label.
+    context (str): The sentence(s) holding both entities.
+    head (str): The head entity text.
+    head_type (str): The head entity's type (its span label).
+    tail (str): The tail entity text.
+    tail_type (str): The tail entity's type.
+    """
+
+    label: str
+    context: str
+    head: str
+    head_type: str
+    tail: str
+    tail_type: str
+
+
+def read_template(name: str) -> str:
+    """name (str): A template file in ``spacy_mbre/synthesis/templates``.
+    RETURNS (str): Its text.
+    """
+    path = TEMPLATE_DIR / name
+    if not path.is_file():
+        raise ConfigError(f"No synthesis prompt template at {path}.")
+    return path.read_text(encoding="utf8")
+
+
+def prompt_hash(prompt: str) -> str:
+    """prompt (str): A prompt.
+    RETURNS (str): Its sha256 hex digest.
+    """
+    return hashlib.sha256(prompt.encode("utf8")).hexdigest()
+
+
+def seeded_rng(seed: int, *parts: str) -> random.Random:
+    """seed (int): The run's seed.
+    parts (str): What the draw is for (mode, label, attempt).
+    RETURNS (random.Random): A generator seeded from the sha256 of all parts.
+    """
+    digest = hashlib.sha256("\x1f".join([str(seed), *parts]).encode("utf8")).hexdigest()
+    return random.Random(int(digest[:16], 16))
+
+
+def draw(items: Sequence[T], k: int, rng: random.Random) -> List[T]:
+    """items (Sequence[T]): What to draw from.
+    k (int): How many (all if fewer).
+    rng (random.Random): The generator.
+    RETURNS (List[T]): k distinct items in random order.
+    """
+    return [items[i] for i in rng.sample(range(len(items)), min(k, len(items)))]
+
+
+def collect_sentences(docs: Iterable[Doc], schema: Schema) -> List[GoldSentence]:
+    """docs (Iterable[Doc]): Few-shot gold docs with entities / candidate pairs.
+    schema (Schema): The schema (decides the pair order, see
+        :func:`spacy_mbre.mining.queries.mining_pairs`).
+    RETURNS (List[GoldSentence]): One per pair, in order, without repeats.
+    """
+    out: List[GoldSentence] = []
+    seen: Set[str] = set()
+    for doc in docs:
+        for pair in mining_pairs(doc, schema):
+            marked = marked_text(doc, pair)
+            if marked in seen:
+                continue
+            seen.add(marked)
+            start, end = context_span(doc, pair)
+            out.append(GoldSentence(marked=marked, text=doc[start:end].text.strip()))
+    return out
+
+
+def collect_samples(docs: Iterable[Doc], schema: Schema) -> Dict[str, List[GoldSample]]:
+    """docs (Iterable[Doc]): Few-shot gold docs (relations with source "gold").
+    schema (Schema): The schema; relations with other labels are skipped.
+    RETURNS (Dict[str, List[GoldSample]]): Gold samples by label, in order.
+    """
+    out: Dict[str, List[GoldSample]] = {}
+    for doc in docs:
+        for rel in get_relations(doc, source="gold"):
+            if rel.tail is None or rel.label not in schema:
+                continue
+            start, end = context_span(doc, Pair(rel.head, rel.tail))
+            sample = GoldSample(
+                label=rel.label,
+                context=" ".join(doc[start:end].text.split()),
+                head=rel.head.text,
+                head_type=rel.head.label_,
+                tail=rel.tail.text,
+                tail_type=rel.tail.label_,
+            )
+            if sample not in out.setdefault(rel.label, []):
+                out[rel.label].append(sample)
+    return out
+
+
+def allowed_types(
+    schema: Schema, labels: Sequence[str], samples: Dict[str, List[GoldSample]]
+) -> Dict[str, Set[TypePair]]:
+    """The (head type, tail type) pairs a synthetic sample of each label may have.
+
+    A label's ``types`` in the schema win (both orders for an undirected
+    label). A schema without types (SemEval, Re-DocRED as shipped) is
+    completed from the few-shot gold: the type pairs seen on gold relations
+    of the label, else every pair of entity types seen on any gold relation.
+
+    schema (Schema): The schema.
+    labels (Sequence[str]): The labels to synthesise.
+    samples (Dict[str, List[GoldSample]]): Gold samples by label.
+    RETURNS (Dict[str, Set[TypePair]]): Allowed type pairs by label.
+    """
+    seen_types = sorted({t for group in samples.values() for s in group for t in (s.head_type, s.tail_type) if t})
+    out: Dict[str, Set[TypePair]] = {}
+    for label in labels:
+        definition = schema.get(label)
+        if definition.types:
+            pairs = set(definition.types)
+            if not definition.directed:
+                pairs |= {(t, h) for h, t in definition.types}
+        else:
+            pairs = {(s.head_type, s.tail_type) for s in samples.get(label, []) if s.head_type and s.tail_type}
+            if not pairs:
+                pairs = {(h, t) for h in seen_types for t in seen_types}
+        if not pairs:
+            raise ConfigError(
+                f"Label {label!r} of schema {schema.name!r} declares no entity types and the few-shot gold has no "
+                "typed relations to take them from."
+            )
+        out[label] = pairs
+    return out
+
+
+def describe(schema: Schema, label: str) -> str:
+    """schema (Schema): The schema.
+    label (str): A label.
+    RETURNS (str): Its description with the roles named "the head entity"
+        and "the tail entity".
+    """
+    text = schema.get(label).description
+    return text.replace("{head}", "the head entity").replace("{tail}", "the tail entity").rstrip(".")
+
+
+class _Template:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.text = read_template(name)
+        env = jinja2.sandbox.SandboxedEnvironment(keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
+        self._template = env.from_string(self.text)
+
+    def render(self, **data: object) -> str:
+        return self._template.render(**data).strip()
+
+
+class UnconditionalPrompter:
+    """Prompts for unlabelled marked sentences (S2ynRE).
+
+    sentences (Sequence[GoldSentence]): The gold pairs to draw from.
+    n_examples (int): In-context examples per prompt.
+    per_prompt (int): Sentences asked for per prompt.
+    seed (int): Seed of the draws.
+    template (str): Template file name.
+    """
+
+    mode = "unconditional"
+
+    def __init__(
+        self,
+        sentences: Sequence[GoldSentence],
+        n_examples: int = 4,
+        per_prompt: int = 5,
+        seed: int = 0,
+        template: str = UNCONDITIONAL_TEMPLATE,
+    ) -> None:
+        if not sentences:
+            raise ConfigError("The few-shot gold holds no entity pairs to show as examples.")
+        self.sentences = list(sentences)
+        self.n_examples = n_examples
+        self.per_prompt = per_prompt
+        self.seed = seed
+        self.template = _Template(template)
+
+    def examples(self, label: Optional[str], attempt: int) -> List[GoldSentence]:
+        """label (Optional[str]): Ignored (no labels in this mode).
+        attempt (int): The attempt number.
+        RETURNS (List[GoldSentence]): The attempt's in-context examples.
+        """
+        return draw(self.sentences, self.n_examples, seeded_rng(self.seed, self.mode, "", str(attempt)))
+
+    def render(self, label: Optional[str], attempt: int) -> str:
+        """label (Optional[str]): Ignored (no labels in this mode).
+        attempt (int): The attempt number.
+        RETURNS (str): The prompt.
+        """
+        return self.template.render(examples=[eg.marked for eg in self.examples(label, attempt)], n=self.per_prompt)
+
+
+class SchemaPrompter:
+    """Prompts for labelled samples of one relation each (TKRE).
+
+    schema (Schema): The schema.
+    samples (Dict[str, List[GoldSample]]): Gold samples by label.
+    types (Dict[str, Set[TypePair]]): Allowed type pairs by label.
+    n_examples (int): In-context examples per prompt.
+    per_prompt (int): Samples asked for per prompt.
+    seed (int): Seed of the draws.
+    template (str): Template file name.
+    """
+
+    mode = "schema"
+
+    def __init__(
+        self,
+        schema: Schema,
+        samples: Dict[str, List[GoldSample]],
+        types: Dict[str, Set[TypePair]],
+        n_examples: int = 4,
+        per_prompt: int = 5,
+        seed: int = 0,
+        template: str = SCHEMA_TEMPLATE,
+    ) -> None:
+        self.schema = schema
+        self.samples = samples
+        self.types = types
+        self.n_examples = n_examples
+        self.per_prompt = per_prompt
+        self.seed = seed
+        self.template = _Template(template)
+
+    def type_names(self, label: str) -> List[str]:
+        """label (str): A label.
+        RETURNS (List[str]): The entity types allowed for it, sorted.
+        """
+        return sorted({t for pair in self.types[label] for t in pair})
+
+    def examples(self, label: Optional[str], attempt: int) -> List[GoldSample]:
+        """label (Optional[str]): The relation label.
+        attempt (int): The attempt number for this label.
+        RETURNS (List[GoldSample]): The attempt's in-context examples.
+        """
+        assert label is not None, "schema prompts need a label"
+        return draw(self.samples.get(label, []), self.n_examples, seeded_rng(self.seed, self.mode, label, str(attempt)))
+
+    def render(self, label: Optional[str], attempt: int) -> str:
+        """label (Optional[str]): The relation label.
+        attempt (int): The attempt number for this label.
+        RETURNS (str): The prompt.
+        """
+        assert label is not None, "schema prompts need a label"
+        return self.template.render(
+            label=label,
+            description=describe(self.schema, label),
+            types=self.type_names(label),
+            examples=self.examples(label, attempt),
+            n=self.per_prompt,
+        )
