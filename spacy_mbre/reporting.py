@@ -277,14 +277,15 @@ def make_plots(report: Dict[str, Any], output_dir: Path) -> List[Path]:
         for row in scored:
             ax.scatter([row["llm_seconds"]], [row["f1"]], s=50)
             ax.annotate(
-                f"{row['strategy']} ({row['prompts_per_pair']} q/pair)",
+                f"{row['strategy']}, {row['pairs']} pairs ({row['prompts_per_pair']} q/pair)",
                 (row["llm_seconds"], row["f1"]),
                 textcoords="offset points",
                 xytext=(5, 5),
             )
         ax.set_xlabel("LLM time (s, summed over calls)")
         ax.set_ylabel("mined-label micro-F1 vs hidden gold")
-        ax.set_title(f"Mining strategies ({scored[0]['pairs']} pairs)")
+        sizes = sorted({row["pairs"] for row in scored})
+        ax.set_title(f"Mining strategies ({', '.join(map(str, sizes))} pairs)")
         ax.set_xlim(left=0)
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
