@@ -102,10 +102,9 @@ def mine_cli(
     from ..data.readers.jsonl import write_jsonl
     from ..data.schema import TYPING, load_schema
     from ..errors import ConfigError
-    from ..mining.cache import AnswerCache
     from ..mining.component import LabelDecider
     from ..mining.examples import ExamplePool, collect_examples
-    from ..mining.gateway import LLMGateway, model_identity
+    from ..mining.gateway import open_gateway
     from ..mining.grouping import group_schema, read_groups
     from ..mining.journal import Journal
     from ..mining.miner import Miner, build_report, now, prepare_docs, run_mining, write_outputs
@@ -150,19 +149,9 @@ def mine_cli(
     pool = ExamplePool(examples, seed=seed)
     stages = build_stages(loaded, grouping, pool, settings)
 
-    from spacy_llm.registry import registry
-
     model_config = parse_model_args(model_args)
-    try:
-        factory = registry.llm_models.get(model)
-    except Exception as err:  # catalogue.RegistryError
-        raise ConfigError(f"Unknown spacy-llm model {model!r}: {err}") from None
-    llm = factory(**model_config)
-    model_id = model_identity(llm, model, model_config)
-
     output_dir.mkdir(parents=True, exist_ok=True)
-    answer_cache = AnswerCache(cache if cache is not None else output_dir / "answers.sqlite")
-    gateway = LLMGateway(llm, model_id, settings={"decoding": "as configured"}, cache=answer_cache)
+    gateway = open_gateway(model, model_config, cache if cache is not None else output_dir / "answers.sqlite")
     decider = LabelDecider("mbre_decider", loaded, theta, min_confidence, no_prob_policy, confidence=confidence)
     miner = Miner(stages, gateway, decider)
 
@@ -173,7 +162,7 @@ def mine_cli(
         "groups": grouping.groups if strategy == "mbre" else None,
         "strategy": settings.to_dict(),
         "model": model,
-        "model_id": json.loads(model_id),
+        "model_id": json.loads(gateway.model_id),
         "fewshot_examples": len(examples),
         "fewshot_hash": examples_hash,
         "limit": limit,
@@ -186,7 +175,7 @@ def mine_cli(
     )
     entries = run_mining(prepared, miner, journal, batch_pairs=batch_pairs, progress=progress)
     resumed = journal.resumed
-    answer_cache.close()
+    gateway.close()
     summary, scores = write_outputs(prepared, entries, loaded, output_dir, write_jsonl)
     report = build_report(summary, scores, run_settings, now() - start, resumed)
     import srsly

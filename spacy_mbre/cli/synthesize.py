@@ -47,8 +47,7 @@ def synthesize_cli(
     from ..data.readers.jsonl import write_jsonl
     from ..data.schema import load_schema
     from ..errors import ConfigError
-    from ..mining.cache import AnswerCache
-    from ..mining.gateway import LLMGateway, model_identity
+    from ..mining.gateway import open_gateway
     from ..synthesis.synthesizer import SCHEMA, SynthesisSettings, plan_run, synthesize
     from .mine import parse_model_args
 
@@ -71,21 +70,11 @@ def synthesize_cli(
     if plan.zero_shot:
         msg.warn(f"No few-shot gold for {', '.join(plan.zero_shot)}: prompted with the description only")
 
-    from spacy_llm.registry import registry
-
     model_config = parse_model_args(model_args)
     if model == LLAMACPP and "max_tokens" not in model_config:
         model_config["max_tokens"] = TOKENS_PER_SAMPLE * per_prompt
-    try:
-        factory = registry.llm_models.get(model)
-    except Exception as err:  # catalogue.RegistryError
-        raise ConfigError(f"Unknown spacy-llm model {model!r}: {err}") from None
-    llm = factory(**model_config)
-    model_id = model_identity(llm, model, model_config)
-
     output_dir.mkdir(parents=True, exist_ok=True)
-    answer_cache = AnswerCache(cache if cache is not None else output_dir / "answers.sqlite")
-    gateway = LLMGateway(llm, model_id, settings={"decoding": "as configured"}, cache=answer_cache)
+    gateway = open_gateway(model, model_config, cache if cache is not None else output_dir / "answers.sqlite")
     scope = f"per relation for {len(plan.labels)} relation(s)" if mode == SCHEMA else "in total"
     msg.info(
         f"Synthesizing ({mode}) {n} sample(s) {scope} with model {model!r} from {len(gold_docs)} few-shot docs, "
@@ -95,7 +84,7 @@ def synthesize_cli(
         report = synthesize(gold_docs, loaded, settings, gateway, output_dir, nlp, write_jsonl, model=model,
                             entity_label=entity_label, progress=progress, plan=plan)
     finally:
-        answer_cache.close()
+        gateway.close()
     _print_report(msg, report)
     msg.good(f"Wrote {output_dir / 'synthetic.spacy'}, {output_dir / 'synthetic.jsonl'} and "
              f"{output_dir / 'report.json'}")

@@ -11,6 +11,7 @@ on resume, the answers of the unfinished batch come back from the cache).
 """
 import json
 import time
+from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from ..errors import MBReError
@@ -51,6 +52,30 @@ class Asked:
         self.usage = usage
 
 
+def open_gateway(name: str, config: Dict[str, Any], cache_path: Path) -> "LLMGateway":
+    """Make the registered spacy-llm model ``name`` with ``config`` and put it
+    behind a gateway with the answer cache at ``cache_path`` (created if
+    missing) — what the ``mine`` and ``synthesize`` commands share.
+
+    name (str): A name in spacy-llm's ``llm_models`` registry.
+    config (Dict[str, Any]): Keyword arguments for the model factory.
+    cache_path (Path): The answer cache (sqlite).
+    RETURNS (LLMGateway): The gateway.
+    RAISES (ConfigError): The name is not registered.
+    """
+    from spacy_llm.registry import registry
+
+    from ..errors import ConfigError
+
+    try:
+        factory = registry.llm_models.get(name)
+    except Exception as err:  # catalogue.RegistryError
+        raise ConfigError(f"Unknown spacy-llm model {name!r}: {err}") from None
+    llm = factory(**config)
+    return LLMGateway(llm, model_identity(llm, name, config), settings={"decoding": "as configured"},
+                      cache=AnswerCache(cache_path))
+
+
 class LLMGateway:
     """model (ModelCallable): A spacy-llm model.
     model_id (str): See :func:`model_identity`.
@@ -74,6 +99,11 @@ class LLMGateway:
         self.model_id = model_id
         self.settings = dict(settings or {})
         self.cache = cache
+
+    def close(self) -> None:
+        """Close the answer cache, if there is one."""
+        if self.cache is not None:
+            self.cache.close()
 
     def key(self, question: Any) -> str:
         """question (Any): A Question (or plain prompt string).
