@@ -127,12 +127,7 @@ class LlamaCpp:
             prompt = flat[i]
             answers[i] = self.answer(prompt) if isinstance(prompt, Question) else self.generate(str(prompt))
             self._last_key = keys[i]
-        out: List[List[Any]] = []
-        pos = 0
-        for doc_prompts in nested:
-            out.append(answers[pos : pos + len(doc_prompts)])
-            pos += len(doc_prompts)
-        return out
+        return scoring.regroup(answers, nested)
 
     # ---- identity ------------------------------------------------------------
 

@@ -403,12 +403,7 @@ class OpenAICompatible:
         nested = [list(doc_prompts) for doc_prompts in prompts]
         flat = [prompt for doc_prompts in nested for prompt in doc_prompts]
         answers = self.answer_all(flat)
-        out: List[List[Any]] = []
-        pos = 0
-        for doc_prompts in nested:
-            out.append(answers[pos : pos + len(doc_prompts)])
-            pos += len(doc_prompts)
-        return out
+        return scoring.regroup(answers, nested)
 
     # ---- identity ------------------------------------------------------------
 

@@ -22,7 +22,7 @@ Either way the masses are renormalised over the options, so the returned
 probabilities sum to 1; the unnormalised total ("option mass") says how much
 of the model's distribution the allowed answers covered.
 """
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -251,3 +251,19 @@ def order_by_prefix(keys: Sequence[Optional[str]], first: Optional[str] = None) 
         ordered.remove(first)
         ordered.insert(0, first)
     return [i for key in ordered for i in groups[key]]
+
+
+def regroup(flat: Sequence[Any], nested: Sequence[Sequence[Any]]) -> List[List[Any]]:
+    """Split answers to the flattened prompts of several docs back per doc
+    (spacy-llm's model interface: prompts and answers are nested per doc).
+
+    flat (Sequence[Any]): One answer per prompt, in flattened input order.
+    nested (Sequence[Sequence[Any]]): The prompts per doc.
+    RETURNS (List[List[Any]]): The answers per doc.
+    """
+    out: List[List[Any]] = []
+    pos = 0
+    for doc_prompts in nested:
+        out.append(list(flat[pos : pos + len(doc_prompts)]))
+        pos += len(doc_prompts)
+    return out
