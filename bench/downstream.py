@@ -20,27 +20,16 @@ Every run writes its metrics JSON under ``--work``; a rerun skips runs whose
 metrics exist, so an interrupted benchmark continues where it stopped.
 """
 import json
-import os
-import platform
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
 
-REPO = Path(__file__).resolve().parents[1]
+from benchlib import REPO, run, run_cli, run_meta
+
 WORK = REPO / "bench" / "work"
-
-
-def run(args: List[str]) -> float:
-    """args (List[str]): A command line. RETURNS (float): Its wall time in seconds."""
-    print("$", " ".join(args), flush=True)
-    start = time.perf_counter()
-    subprocess.run(args, check=True, cwd=REPO)
-    return time.perf_counter() - start
 
 
 def mean_sd(values: List[float]) -> Dict[str, Optional[float]]:
@@ -80,8 +69,8 @@ def main(
     if test is None:
         test = work / "semeval_test.spacy"
         if not test.exists():
-            run([sys.executable, "-m", "spacy_mbre", "convert", "semeval",
-                 str(data / "semeval2010_task8" / "TEST_FILE_FULL.TXT"), str(test), "--schema", "semeval"])
+            run_cli(["convert", "semeval",
+                     str(data / "semeval2010_task8" / "TEST_FILE_FULL.TXT"), str(test), "--schema", "semeval"])
     runs: List[Dict[str, Any]] = []
     for name, extra in settings.items():
         for seed in [int(s) for s in seeds.split(",")]:
@@ -97,7 +86,7 @@ def main(
                        "--training.optimizer.learn_rate.warmup_steps", str(warmup),
                        "--training.optimizer.learn_rate.initial_rate", str(learn_rate)]
                 train_seconds = run(cmd)
-                run([sys.executable, "-m", "spacy_mbre", "evaluate", str(model_dir / "model-last"), str(test),
+                run_cli(["evaluate", str(model_dir / "model-last"), str(test),
                      str(metrics), "--n-docs", str(n_test), "--seed", str(test_seed), "--label", tag])
                 (work / f"{tag}.train_seconds").write_text(f"{train_seconds:.1f}\n")
             elif (work / f"{tag}.train_seconds").exists():
@@ -118,14 +107,8 @@ def main(
     for row in rows:
         m, u = row["semeval_macro_f"], row["micro_f"]
         print(f"| {row['setting']} | {m['n']} | {m['mean']:.2f} ± {m['sd']:.2f} | {u['mean']:.2f} ± {u['sd']:.2f} |")
-    meta = {
-        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "fewshot": str(fewshot), "test": str(test), "n_test": n_test, "test_seed": test_seed,
-        "config": str(config), "steps": steps, "batch_size": batch_size, "warmup": warmup,
-        "learn_rate": learn_rate, "seeds": seeds,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "loadavg_end": os.getloadavg()},
-    }
+    meta = run_meta(fewshot=str(fewshot), test=str(test), n_test=n_test, test_seed=test_seed, config=str(config),
+                    steps=steps, batch_size=batch_size, warmup=warmup, learn_rate=learn_rate, seeds=seeds)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"meta": meta, "rows": rows, "runs": runs}, indent=2))
     print(f"Wrote {out}")

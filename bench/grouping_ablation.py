@@ -21,23 +21,14 @@ times the run time.
         --seed-cache bench/work/semeval-k5-s0/mbre-n50/answers.sqlite
 """
 import json
-import os
-import platform
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
 
-REPO = Path(__file__).resolve().parents[1]
+from benchlib import REPO, print_table, run_cli, run_meta
 
-
-def run(args: List[str]) -> None:
-    print("$", " ".join(args), flush=True)
-    subprocess.run([sys.executable, "-m", "spacy_mbre", *args], check=True, cwd=REPO)
 
 
 def main(
@@ -72,13 +63,13 @@ def main(
     for method, n_groups in runs:
         tag = f"{method}-k{n_groups if n_groups else 'default'}"
         groups = abl / f"groups-{tag}.json"
-        run(["group", schema, str(groups), "--method", method, "--seed", str(seed),
-             *(["--k", str(n_groups)] if n_groups else [])])
+        run_cli(["group", schema, str(groups), "--method", method, "--seed", str(seed),
+                 *(["--k", str(n_groups)] if n_groups else [])])
         mined = abl / f"mbre-{tag}"
         cache_args = ["--cache", str(cache)] if shared_cache else []
-        run(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups), "--fewshot", str(fewshot),
-             "--strategy", "mbre", "--limit", str(n_pairs), "--seed", str(seed), "--no-progress",
-             *cache_args, *model_args])
+        run_cli(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups), "--fewshot", str(fewshot),
+                 "--strategy", "mbre", "--limit", str(n_pairs), "--seed", str(seed), "--no-progress",
+                 *cache_args, *model_args])
         report = json.loads((mined / "report.json").read_text())
         info = json.loads(groups.read_text())
         micro = (report.get("gold") or {}).get("micro", {})
@@ -92,18 +83,10 @@ def main(
         })
     header = ["method", "k", "mean_similarity", "precision", "recall", "f1", "prompts_per_pair", "llm_calls",
               "cache_hits", "llm_seconds", "mined_relations"]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for row in rows:
-        print("| " + " | ".join(f"{row[h]:.3f}" if isinstance(row[h], float) else str(row[h]) for h in header) + " |")
+    print_table(rows, header)
     out = out or REPO / "bench" / "results" / f"grouping_ablation_{schema}.json"
-    meta = {
-        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "schema": schema, "n_pairs": n_pairs, "k": k, "seed": seed, "shared_cache": shared_cache,
-        "seed_cache": str(seed_cache) if seed_cache else None,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "loadavg_end": os.getloadavg()},
-    }
+    meta = run_meta(schema=schema, n_pairs=n_pairs, k=k, seed=seed, shared_cache=shared_cache,
+                    seed_cache=str(seed_cache) if seed_cache else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
     print(f"Wrote {out}")

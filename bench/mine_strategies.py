@@ -17,26 +17,17 @@ dev too, the pool from the remaining sentences). The data directory defaults
 to the repository's sibling ``shared/data``; pass ``--data`` to point elsewhere.
 """
 import json
-import os
-import platform
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any, Dict, List
 
 import typer
 
-REPO = Path(__file__).resolve().parents[1]
+from benchlib import REPO, print_table, run_cli, run_meta
+
 SOURCES = {
     "semeval": ("semeval", "semeval2010_task8/TRAIN_FILE.TXT"),
     "redocred": ("redocred", "re_docred/dev_revised.json"),
 }
-
-
-def run(args: List[str]) -> None:
-    print("$", " ".join(args), flush=True)
-    subprocess.run([sys.executable, "-m", "spacy_mbre", *args], check=True, cwd=REPO)
 
 
 def main(
@@ -57,14 +48,14 @@ def main(
     work.mkdir(parents=True, exist_ok=True)
     converted = work / "all.spacy"
     if not converted.exists():
-        run(["convert", fmt, str(data / rel_path), str(converted)])
+        run_cli(["convert", fmt, str(data / rel_path), str(converted)])
     fewshot, pool = work / "fewshot.spacy", work / "pool.spacy"
     # SemEval: one pair per doc, so n_pairs docs; Re-DocRED: enough docs, cut by --limit.
     pool_docs = n_pairs if schema == "semeval" else max(50, n_pairs)
-    run(["fewshot", str(converted), str(fewshot), str(pool), "--schema", schema, "--k", str(k),
+    run_cli(["fewshot", str(converted), str(fewshot), str(pool), "--schema", schema, "--k", str(k),
          "--seed", str(seed), "--pool-size", str(pool_docs)])
     groups = work / "groups.json"
-    run(["group", schema, str(groups), "--seed", str(seed)])
+    run_cli(["group", schema, str(groups), "--seed", str(seed)])
     model_args = [a for arg in model_arg for a in ("--model-arg", arg)]
     results: Dict[str, Any] = {}
     for strategy in strategies.split(","):
@@ -75,11 +66,11 @@ def main(
                 print(f"Reusing {mined / 'report.json'}")
                 results[strategy] = {"report": report, "command_seconds": None}
                 continue
-        start = time.perf_counter()
-        run(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups), "--fewshot", str(fewshot),
-             "--strategy", strategy, "--limit", str(n_pairs), "--seed", str(seed), "--no-progress", *model_args])
+        seconds = run_cli(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups),
+                           "--fewshot", str(fewshot), "--strategy", strategy, "--limit", str(n_pairs),
+                           "--seed", str(seed), "--no-progress", *model_args])
         report = json.loads((mined / "report.json").read_text())
-        results[strategy] = {"report": report, "command_seconds": time.perf_counter() - start}
+        results[strategy] = {"report": report, "command_seconds": seconds}
     rows = []
     # The ratio uses LLM seconds: they are summed over every run that contributed to a
     # strategy's journal, so a resumed run still counts all its work (wall_seconds is
@@ -108,22 +99,10 @@ def main(
         })
     header = ["strategy", "pairs", "precision", "recall", "f1", "prompts", "prompts_per_pair", "llm_calls",
               "evaluated_tokens", "reused_tokens", "unparseable", "mined_relations", "llm_seconds", "wall_seconds", "resumed_docs", "time_vs_binary"]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for row in rows:
-        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in (row[h] for h in header)]
-        print("| " + " | ".join(cells) + " |")
+    print_table(rows, header)
     out = out or REPO / "bench" / "results" / f"mine_strategies_{schema}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {
-        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "schema": schema,
-        "n_pairs": n_pairs,
-        "k": k,
-        "seed": seed,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "loadavg_end": os.getloadavg()},
-    }
+    meta = run_meta(schema=schema, n_pairs=n_pairs, k=k, seed=seed)
     out.write_text(json.dumps({"meta": meta, "rows": rows, "reports": {s: r["report"] for s, r in results.items()}},
                               indent=2))
     print(f"Wrote {out}")

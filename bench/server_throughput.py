@@ -26,7 +26,6 @@ assume. The data directory defaults to the repository's sibling
 """
 import json
 import os
-import platform
 import shutil
 import socket
 import subprocess
@@ -38,18 +37,11 @@ from typing import Any, Dict, List, Optional, Tuple
 import requests
 import typer
 
-REPO = Path(__file__).resolve().parents[1]
+from benchlib import REPO, print_table, run_cli, run_meta
+
 SEMEVAL = "semeval2010_task8/TRAIN_FILE.TXT"
 LOCAL = "in-process"
 SERVER = "server"
-
-
-def run_cli(args: List[str]) -> float:
-    """Run ``python -m spacy_mbre ARGS``; RETURNS (float): seconds taken."""
-    print("$", " ".join(args), flush=True)
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "spacy_mbre", *args], check=True, cwd=REPO)
-    return time.perf_counter() - start
 
 
 def free_port() -> int:
@@ -214,25 +206,10 @@ def main(
         })
     header = ["backend", "concurrency", "pairs", "prompts", "wall_seconds", "prompts_per_second", "label_agreement",
               "mined_relations", "unparseable", "f1"]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    for row in rows:
-        cells = ["-" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v) for v in (row[h] for h in header)]
-        print("| " + " | ".join(cells) + " |")
+    print_table(rows, header)
     out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {
-        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
-        "n_pairs": n_pairs,
-        "strategy": strategy,
-        "threads": threads,
-        "n_ctx": n_ctx,
-        "k": k,
-        "seed": seed,
-        "model_file": model_path.name,
-        "restart_server": restart_server,
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "loadavg_end": os.getloadavg()},
-    }
+    meta = run_meta(n_pairs=n_pairs, strategy=strategy, threads=threads, n_ctx=n_ctx, k=k, seed=seed,
+                    model_file=model_path.name, restart_server=restart_server)
     out.write_text(json.dumps({"meta": meta, "rows": rows,
                                "reports": {f"{r['backend']}-{r['concurrency']}": r["report"] for r in runs}},
                               indent=2))
