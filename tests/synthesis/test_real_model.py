@@ -2,7 +2,6 @@
 (spacy-mbre.LlamaCpp.v1, greedy) writing ~3 unconditional samples from the
 SemEval sample; then the same command with the first run's cache answers
 without calling the model and writes the same files."""
-import importlib.util
 import json
 from pathlib import Path
 
@@ -12,16 +11,10 @@ from typer.testing import CliRunner
 
 from spacy_mbre.data.readers.corpus import read_docs
 from spacy_mbre.data.relations import get_pairs, get_relations
-from spacy_mbre.mining.models import assets
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.llm,
-    pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed"),
-    pytest.mark.skipif(
-        not assets.default_model_path().is_file(),
-        reason=f"default GGUF not assembled at {assets.default_model_path()}: run `python -m spacy_mbre fetch-llm`",
-    ),
 ]
 
 

@@ -1,6 +1,5 @@
 """spacy-mbre.LlamaCpp.v1: construction without the model, and real-model
 behaviour (marked slow + llm; skipped if the default GGUF is not assembled)."""
-import importlib.util
 from typing import List, Tuple
 
 import numpy as np
@@ -78,16 +77,9 @@ def test_missing_default_model_says_how_to_fetch(monkeypatch: pytest.MonkeyPatch
         LlamaCpp().model_path
 
 
-HAVE_MODEL = assets.default_model_path().is_file()
-HAVE_LLAMA = importlib.util.find_spec("llama_cpp") is not None
 real = [
     pytest.mark.slow,
     pytest.mark.llm,
-    pytest.mark.skipif(not HAVE_LLAMA, reason="llama-cpp-python is not installed (pip install 'spacy-mbre[llm]')"),
-    pytest.mark.skipif(
-        not HAVE_MODEL,
-        reason=f"default GGUF not assembled at {assets.default_model_path()}: run `python -m spacy_mbre fetch-llm`",
-    ),
 ]
 
 PREFIX = (

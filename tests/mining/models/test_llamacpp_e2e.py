@@ -1,6 +1,5 @@
 """End to end: `python -m spacy_mbre mine` with the real local GGUF model
 (spacy-mbre.LlamaCpp.v1) through the `mbre` strategy on 3 SemEval pairs."""
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,7 +9,6 @@ from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
 from spacy_mbre.data.readers import read_semeval
-from spacy_mbre.mining.models import assets
 
 SAMPLE = Path(__file__).parent.parent / "data" / "semeval_sample.txt"
 N_PAIRS = 3
@@ -18,11 +16,6 @@ N_PAIRS = 3
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.llm,
-    pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is not installed"),
-    pytest.mark.skipif(
-        not assets.default_model_path().is_file(),
-        reason=f"default GGUF not assembled at {assets.default_model_path()}: run `python -m spacy_mbre fetch-llm`",
-    ),
 ]
 
 

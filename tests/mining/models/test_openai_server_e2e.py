@@ -69,10 +69,6 @@ pytestmark = [
         any(importlib.util.find_spec(m) is None for m in SERVER_MODULES),
         reason="llama-cpp-python's server extras are not installed: pip install 'spacy-mbre[server]'",
     ),
-    pytest.mark.skipif(
-        not assets.default_model_path().is_file(),
-        reason=f"default GGUF not assembled at {assets.default_model_path()}: run `python -m spacy_mbre fetch-llm`",
-    ),
 ]
 
 
