@@ -3,10 +3,12 @@
 Each command lives in its own module and registers itself on :data:`app`.
 """
 import sys
+from pathlib import Path
+from typing import Optional
 
 import typer
 
-from ..errors import MBReError
+from ..errors import ConfigError, MBReError
 
 app = typer.Typer(
     name="spacy-mbre",
@@ -16,6 +18,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+
+def import_user_code(code: Optional[Path]) -> None:
+    """Import a user's Python file (``--code``) so that the functions it
+    registers (models, readers, ...) can be named in configs.
+
+    code (Optional[Path]): The file, or None for nothing to import.
+    RAISES (ConfigError): The file does not exist.
+    """
+    if code is None:
+        return
+    if not code.exists():
+        raise ConfigError(f"--code: no file at {code}")
+    from spacy.util import import_file
+
+    import_file("spacy_mbre_user_code", code)
+
 
 # Command modules register themselves on `app` when imported.
 from . import convert  # noqa: E402,F401

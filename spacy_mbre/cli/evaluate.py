@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 from wasabi import Printer
 
-from . import app
+from . import app, import_user_code
 
 
 @app.command("evaluate")
@@ -28,7 +28,6 @@ def evaluate_cli(
     scores (and prediction speed) as JSON."""
     import spacy
     import srsly
-    from spacy.util import import_file
 
     from ..data.readers.corpus import read_docs
     from ..data.schema import load_schema
@@ -36,10 +35,7 @@ def evaluate_cli(
     from ..evaluation import evaluate_docs, find_schema, headline, sample_docs
 
     msg = Printer()
-    if code is not None:
-        if not code.exists():
-            raise ConfigError(f"--code: no file at {code}")
-        import_file("spacy_mbre_user_code", code)
+    import_user_code(code)
     try:
         nlp = spacy.load(model)
     except OSError as err:

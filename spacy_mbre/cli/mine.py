@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, List, Optional
 import typer
 from wasabi import Printer
 
-from . import app
+from . import app, import_user_code
 
 RELATIONS = "relations"
 TYPING_MODE = "typing"
@@ -97,7 +97,6 @@ def mine_cli(
     """Mine labelled pairs with an LLM and write mined.spacy, mined.jsonl and
     report.json. Rerunning the same command after a crash continues where it
     stopped; the outputs equal those of an uninterrupted run."""
-    from spacy.util import import_file
 
     from ..data.readers.jsonl import write_jsonl
     from ..data.schema import TYPING, load_schema
@@ -112,10 +111,7 @@ def mine_cli(
 
     start = now()
     msg = Printer()
-    if code is not None:
-        if not code.exists():
-            raise ConfigError(f"--code: no file at {code}")
-        import_file("spacy_mbre_user_code", code)
+    import_user_code(code)
     loaded = load_schema(schema)
     if mode is not None:
         if mode not in (RELATIONS, TYPING_MODE):

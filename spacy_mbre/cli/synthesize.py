@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional
 import typer
 from wasabi import Printer
 
-from . import app
+from . import app, import_user_code
 
 LLAMACPP = "spacy-mbre.LlamaCpp.v1"
 TOKENS_PER_SAMPLE = 100
@@ -41,7 +41,6 @@ def synthesize_cli(
     crash continues where it stopped; the outputs equal those of an
     uninterrupted run."""
     import spacy
-    from spacy.util import import_file
 
     from ..data.readers.corpus import read_docs
     from ..data.readers.jsonl import write_jsonl
@@ -52,10 +51,7 @@ def synthesize_cli(
     from .mine import parse_model_args
 
     msg = Printer()
-    if code is not None:
-        if not code.exists():
-            raise ConfigError(f"--code: no file at {code}")
-        import_file("spacy_mbre_user_code", code)
+    import_user_code(code)
     loaded = load_schema(schema)
     chosen = [x.strip() for x in labels.split(",") if x.strip()] if labels else None
     settings = SynthesisSettings(
