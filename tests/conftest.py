@@ -1,7 +1,8 @@
 """Shared test fixtures: registers the FAKE LLM ``spacy-mbre-test.FakeLLM.v1``
 (tests/fake_llm.py) in spacy-llm's model registry, and skips every test
 marked ``llm`` (it runs the real local GGUF) where llama-cpp-python or the
-default model is missing, with the command that provides it."""
+default model is missing, with the command that provides it. Also the
+``semeval_docbin`` fixture: a tiny SemEval-format file, converted."""
 import importlib.util
 import sys
 from pathlib import Path
@@ -9,6 +10,8 @@ from typing import List
 
 import pytest
 from spacy.util import import_file
+
+from spacy_mbre.cli.convert import Format, convert
 
 FAKE_LLM_PATH = Path(__file__).parent / "fake_llm.py"
 FAKE_LLM_MODULE = "spacy_mbre_tests_fake_llm"
@@ -30,3 +33,51 @@ def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item
         for item in items:
             if "llm" in item.keywords:
                 item.add_marker(skip)
+
+
+# 12 sentences: Cause-Effect in both directions, Content-Container(e1,e2),
+# Message-Topic(e1,e2) and Other; 3 each of the first two classes.
+SEMEVAL_ROWS = [
+    ("The <e1>fire</e1> was caused by the <e2>heat</e2>.", "Cause-Effect(e2,e1)"),
+    ("The <e1>flood</e1> was caused by the <e2>rain</e2>.", "Cause-Effect(e2,e1)"),
+    ("The <e1>crash</e1> came from the <e2>ice</e2>.", "Cause-Effect(e2,e1)"),
+    ("The <e1>virus</e1> caused the <e2>fever</e2>.", "Cause-Effect(e1,e2)"),
+    ("The <e1>storm</e1> caused the <e2>damage</e2>.", "Cause-Effect(e1,e2)"),
+    ("The <e1>smoke</e1> caused a <e2>cough</e2>.", "Cause-Effect(e1,e2)"),
+    ("The <e1>cup</e1> is in the <e2>box</e2>.", "Content-Container(e1,e2)"),
+    ("The <e1>coins</e1> are in the <e2>jar</e2>.", "Content-Container(e1,e2)"),
+    ("The <e1>book</e1> is about <e2>birds</e2>.", "Message-Topic(e1,e2)"),
+    ("The <e1>man</e1> saw a <e2>dog</e2>.", "Other"),
+    ("A <e1>woman</e1> walked past the <e2>shop</e2>.", "Other"),
+    ("The <e1>boy</e1> sat near the <e2>desk</e2>.", "Other"),
+]
+
+
+def write_semeval(path: Path, rows=SEMEVAL_ROWS) -> Path:
+    """path (Path): Where to write a SemEval-2010 Task 8 format file.
+    RETURNS (Path): The path.
+    """
+    lines = []
+    for i, (text, label) in enumerate(rows, start=1):
+        lines += [f'{i}\t"{text}"', label, "Comment:", ""]
+    path.write_text("\n".join(lines) + "\n", encoding="utf8")
+    return path
+
+
+@pytest.fixture
+def semeval_docbin(tmp_path: Path) -> Path:
+    """RETURNS (Path): The converted tiny SemEval file (.spacy)."""
+    src = write_semeval(tmp_path / "tiny_semeval.txt")
+    out = tmp_path / "tiny_semeval.spacy"
+    convert(Format.semeval, src, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def semeval_docbin_shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """RETURNS (Path): The converted tiny SemEval file, one per session (for
+    session- or module-scoped fixtures; do not change it)."""
+    tmp = tmp_path_factory.mktemp("tiny_semeval")
+    out = tmp / "tiny_semeval.spacy"
+    convert(Format.semeval, write_semeval(tmp / "tiny_semeval.txt"), out)
+    return out

@@ -36,6 +36,7 @@ from thinc.api import Config, Model, Optimizer
 
 from ..data.relations import Pair, Relation, add_relations, get_pairs, get_relations, remove_relations
 from ..data.schema import RELATION, TYPING, Schema, load_schema
+from ..data.soft_labels import align_soft_targets, get_soft_targets
 from ..errors import ConfigError
 from ..pairs.generate import PairSettings, generate_pairs
 from .clm import select_candidates, warmup_steps
@@ -482,65 +483,104 @@ class RelationClassifier(TrainablePipe):
                 gold.setdefault(key, set()).add(index[name])
         return gold
 
+    def _soft(self, example: Example) -> Dict[Tuple[int, int, int, int], numpy.ndarray]:
+        """example (Example): A training example.
+        RETURNS (Dict[PairKey, numpy.ndarray]): The reference doc's soft targets
+            (see ``spacy_mbre.data.soft_labels``) in this component's label
+            order, by pair key in the predicted doc's token offsets.
+        """
+        stored_labels, stored = get_soft_targets(example.reference)
+        if not stored:
+            return {}
+        stored = align_soft_targets(stored_labels, stored, self.labels)
+        to_x = self._span_mapper(example)
+        ref = example.reference
+        soft: Dict[Tuple[int, int, int, int], numpy.ndarray] = {}
+        for key, probs in stored.items():
+            head = to_x(ref[key[0] : key[1]])
+            tail = to_x(ref[key[2] : key[3]]) if key[2] >= 0 else (-1, -1)
+            if head is not None and tail is not None:
+                soft[(head[0], head[1], tail[0], tail[1])] = probs
+        return soft
+
+    def _target_row(self, gold: Set[int]) -> numpy.ndarray:
+        """gold (Set[int]): Gold option indices of a pair (empty = no relation).
+        RETURNS (numpy.ndarray): The training target over the options.
+        """
+        row = numpy.zeros(len(self.labels), dtype="float32")
+        if not gold:
+            row[0] = 1.0
+        elif self.multi_label:
+            row[sorted(gold)] = 1.0
+        else:
+            row[sorted(gold)] = 1.0 / len(gold)
+        return row
+
     def _training_instances(
         self, examples: Iterable[Example]
-    ) -> Tuple[List[EncodedPair], List[Set[int]], List[float]]:
+    ) -> Tuple[List[EncodedPair], numpy.ndarray, List[float]]:
         """examples (Iterable[Example]): The batch.
-        RETURNS (Tuple[List[EncodedPair], List[Set[int]], List[float]]): Encoded
-            pairs that fit, their gold option indices (empty = no relation)
-            and per-example weights.
+        RETURNS (Tuple[List[EncodedPair], numpy.ndarray, List[float]]): Encoded
+            pairs that fit, their targets (n, n_labels) — the soft target of
+            a pair if its reference doc has one, else its gold options (none
+            = no relation) — and per-example weights.
         """
         items: List[Tuple[Doc, Span, Optional[Span]]] = []
-        targets: List[Set[int]] = []
+        targets: List[numpy.ndarray] = []
         weights: List[float] = []
         for eg in examples:
             x = eg.x
             gold = self._gold(eg)
+            soft = self._soft(eg)
             pairs = self.doc_pairs(x)
             keys = {p.key for p in pairs}
-            for key in gold:
+            for key in [*gold, *soft]:
                 if key not in keys:
+                    keys.add(key)
                     tail = Span(x, key[2], key[3]) if key[2] >= 0 else None
                     pairs.append(Pair(Span(x, key[0], key[1]), tail))
             weight = float(eg.reference.user_data.get(WEIGHT_KEY, 1.0))
             for pair in pairs:
                 items.append((x, pair.head, pair.tail))
-                targets.append(gold.get(pair.key, set()))
+                target = soft.get(pair.key)
+                targets.append(target if target is not None else self._target_row(gold.get(pair.key, set())))
                 weights.append(weight)
         encoded = self._featurizer().encode(items)
         keep = [i for i, e in enumerate(encoded) if e is not None]
-        return [encoded[i] for i in keep], [targets[i] for i in keep], [weights[i] for i in keep]  # type: ignore[misc]
-
-    def _target_matrix(self, targets: Sequence[Set[int]]) -> numpy.ndarray:
-        truth = numpy.zeros((len(targets), len(self.labels)), dtype="float32")
-        for row, gold in enumerate(targets):
-            if not gold:
-                truth[row, 0] = 1.0
-            elif self.multi_label:
-                truth[row, sorted(gold)] = 1.0
-            else:
-                truth[row, sorted(gold)] = 1.0 / len(gold)
-        return truth
+        truth = numpy.zeros((len(keep), len(self.labels)), dtype="float32")
+        for row, i in enumerate(keep):
+            truth[row] = targets[i]
+        return [encoded[i] for i in keep], truth, [weights[i] for i in keep]  # type: ignore[misc]
 
     def _loss(
-        self, logits: numpy.ndarray, targets: Sequence[Set[int]], weights: Sequence[float], n_total: int
+        self, logits: numpy.ndarray, truth: numpy.ndarray, weights: Sequence[float], n_total: int
     ) -> Tuple[float, numpy.ndarray]:
+        """logits (numpy.ndarray): (n, n_labels) scores.
+        truth (numpy.ndarray): (n, n_labels) targets (one-hot, multi-hot or soft).
+        weights (Sequence[float]): Per-pair weights.
+        n_total (int): The number of pairs the loss is averaged over.
+        RETURNS (Tuple[float, numpy.ndarray]): The loss — KL divergence of the
+            prediction from the target (equal to cross-entropy for one-hot
+            targets), or binary cross-entropy with multi_label — and its
+            gradient with respect to the logits.
+        """
         probs = self._activate(logits)
-        truth = self._target_matrix(targets)
         w = numpy.asarray(weights, dtype="float32")[:, None]
         eps = 1e-8
         if self.multi_label:
             losses = -(truth * numpy.log(probs + eps) + (1 - truth) * numpy.log(1 - probs + eps)).sum(axis=1)
         else:
-            losses = -(truth * numpy.log(probs + eps)).sum(axis=1)
+            losses = (truth * (numpy.log(truth + eps) - numpy.log(probs + eps))).sum(axis=1)
         loss = float((losses * w[:, 0]).sum() / max(n_total, 1))
         d_logits = (w * (probs - truth) / max(n_total, 1)).astype("float32")
         return loss, d_logits
 
     def get_loss(self, examples: Iterable[Example], scores: Any) -> Tuple[float, Any]:
-        """Cross-entropy (softmax) or binary cross-entropy (multi_label) of the
-        scores against the gold options, each pair weighted by its example's
-        ``reference.user_data["mbre_weight"]`` (default 1.0), averaged over pairs.
+        """Loss of the scores against the targets: cross-entropy against the
+        gold options (softmax; KL divergence against a soft target where the
+        reference doc has one) or binary cross-entropy (multi_label), each
+        pair weighted by its example's ``reference.user_data["mbre_weight"]``
+        (default 1.0), averaged over pairs.
 
         examples (Iterable[Example]): The batch.
         scores (Floats2d): Logits for the batch's fitting pairs, in the order of
@@ -548,8 +588,8 @@ class RelationClassifier(TrainablePipe):
         RETURNS (Tuple[float, Floats2d]): The loss and its gradient.
         """
         validate_examples(examples, "RelationClassifier.get_loss")
-        _, targets, weights = self._training_instances(examples)
-        loss, d_logits = self._loss(self.model.ops.to_numpy(scores), targets, weights, len(targets))
+        _, truth, weights = self._training_instances(examples)
+        loss, d_logits = self._loss(self.model.ops.to_numpy(scores), truth, weights, len(truth))
         return loss, self.model.ops.asarray2f(d_logits)
 
     def clm_active(self) -> bool:
@@ -578,7 +618,7 @@ class RelationClassifier(TrainablePipe):
         losses.setdefault(self.name, 0.0)
         examples = list(examples)
         validate_examples(examples, "RelationClassifier.update")
-        encoded, targets, weights = self._training_instances(examples)
+        encoded, truth, weights = self._training_instances(examples)
         if not encoded:
             return losses
         featurizer = self._featurizer()
@@ -592,7 +632,7 @@ class RelationClassifier(TrainablePipe):
             chunk = slice(start, start + self.batch_size)
             logits, backprop = self.model.begin_update(encoded[chunk])
             loss, d_logits = self._loss(
-                self.model.ops.to_numpy(logits), targets[chunk], weights[chunk], len(encoded)
+                self.model.ops.to_numpy(logits), truth[chunk], weights[chunk], len(encoded)
             )
             backprop(self.model.ops.asarray2f(d_logits))
             total += loss

@@ -1,1 +1,2 @@
-"""Training data preparation: few-shot splits (:mod:`.fewshot`)."""
+"""Training: few-shot splits (:mod:`.fewshot`), self-training on mined or
+synthetic pools (:mod:`.self_training`) and config callbacks (:mod:`.callbacks`)."""

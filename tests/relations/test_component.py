@@ -8,6 +8,7 @@ from spacy.tokens import Span
 from spacy.training import Example
 
 from spacy_mbre.data.relations import Pair, Relation, get_relations, set_pairs, set_relations
+from spacy_mbre.data.soft_labels import set_soft_targets
 from spacy_mbre.relations.model import get_featurizer
 
 
@@ -86,6 +87,33 @@ def test_example_weight_scales_loss(trained_nlp, relation_examples):
     egs = [eg.copy() for eg in relation_examples[:1]]
     egs[0].reference.user_data["mbre_weight"] = 0.25
     assert pipe._training_instances(egs)[2] == [0.25]
+
+
+def test_soft_targets_replace_gold_and_give_kl(trained_nlp, relation_examples):
+    pipe = trained_nlp.get_pipe("mbre_relations")
+    eg = relation_examples[0].copy()  # gold: Cause-Effect(e2,e1)
+    pair = pipe.doc_pairs(eg.x)[0]
+    labels = list(pipe.labels)
+    soft = numpy.full(len(labels), 0.5 / (len(labels) - 2), dtype="float32")
+    soft[labels.index("Cause-Effect(e2,e1)")] = 0.25
+    soft[labels.index("Content-Container(e1,e2)")] = 0.25
+    # Stored in another label order: the component aligns it to its own.
+    set_soft_targets(eg.reference, labels[::-1], {pair.key: soft[::-1]})
+    encoded, truth, _ = pipe._training_instances([eg])
+    numpy.testing.assert_allclose(truth[0], soft, rtol=1e-6)
+    logits = pipe.model.ops.to_numpy(pipe.model.predict(encoded))
+    probs = pipe._activate(logits)
+    loss, d_logits = pipe._loss(logits, truth, [1.0], 1)
+    kl = float((soft * (numpy.log(soft) - numpy.log(probs[0]))).sum())
+    assert loss == pytest.approx(kl, rel=1e-4) and loss > 0
+    numpy.testing.assert_allclose(d_logits[0], probs[0] - soft, atol=1e-6)
+    # Against its own prediction as target the loss (KL) is zero.
+    assert pipe._loss(logits, probs, [1.0], 1)[0] == pytest.approx(0.0, abs=1e-5)
+    # Without soft targets the gold option is the (one-hot) target and the loss is cross-entropy.
+    _, hard, _ = pipe._training_instances(relation_examples[:1])
+    gold = labels.index("Cause-Effect(e2,e1)")
+    assert hard[0, gold] == 1.0 and hard[0].sum() == 1.0
+    assert pipe._loss(logits, hard, [1.0], 1)[0] == pytest.approx(-numpy.log(probs[0, gold]), rel=1e-4)
 
 
 def test_round_trip_disk_and_bytes(trained_nlp, relation_examples, tmp_path):
