@@ -56,3 +56,49 @@ def run_meta(**settings: Any) -> Dict[str, Any]:
         **settings,
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "loadavg_end": os.getloadavg()},
     }
+
+
+def mean_sd(values: List[float]) -> Dict[str, Any]:
+    """values (List[float]): One figure per seed.
+    RETURNS (Dict[str, Any]): mean, sample sd (0 for one value) and n; None without values.
+    """
+    import statistics
+
+    if not values:
+        return {"mean": None, "sd": None, "n": 0}
+    return {"mean": statistics.mean(values), "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
+            "n": len(values)}
+
+
+def schedule_args(steps: int, batch_size: int, warmup: int, learn_rate: float) -> List[str]:
+    """RETURNS (List[str]): spaCy config overrides for a short training run of
+    ``steps`` batches (one evaluation at the end), as command-line arguments."""
+    return ["--training.max_steps", str(steps), "--training.eval_frequency", str(steps),
+            "--training.batcher.size", str(batch_size),
+            "--training.optimizer.learn_rate.warmup_steps", str(warmup),
+            "--training.optimizer.learn_rate.initial_rate", str(learn_rate)]
+
+
+def semeval_test(work: Path, data: Path) -> Path:
+    """work (Path): A bench work directory. data (Path): The shared data directory.
+    RETURNS (Path): The converted SemEval test file (converted on first use).
+    """
+    test = work / "semeval_test.spacy"
+    if not test.exists():
+        run_cli(["convert", "semeval", str(data / "semeval2010_task8" / "TEST_FILE_FULL.TXT"), str(test),
+                 "--schema", "semeval"])
+    return test
+
+
+def evaluate_semeval(model: Path, test: Path, metrics: Path, n_test: int, test_seed: int, tag: str) -> Dict[str, Any]:
+    """Score a trained pipeline with ``python -m spacy_mbre evaluate`` (skipped
+    when ``metrics`` exists) and return its headline scores.
+
+    RETURNS (Dict[str, Any]): semeval_macro_f, micro_f, micro_p, micro_r.
+    """
+    import json
+
+    if not metrics.exists():
+        run_cli(["evaluate", str(model), str(test), str(metrics), "--n-docs", str(n_test), "--seed", str(test_seed),
+                 "--label", tag])
+    return json.loads(metrics.read_text())["headline"]

@@ -20,24 +20,15 @@ Every run writes its metrics JSON under ``--work``; a rerun skips runs whose
 metrics exist, so an interrupted benchmark continues where it stopped.
 """
 import json
-import statistics
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
 
-from benchlib import REPO, run, run_cli, run_meta
+from benchlib import REPO, evaluate_semeval, mean_sd, run, run_meta, schedule_args, semeval_test
 
 WORK = REPO / "bench" / "work"
-
-
-def mean_sd(values: List[float]) -> Dict[str, Optional[float]]:
-    """values (List[float]): One figure per seed. RETURNS (Dict[str, Optional[float]]): mean, sample sd, n."""
-    if not values:
-        return {"mean": None, "sd": None, "n": 0}
-    return {"mean": statistics.mean(values), "sd": statistics.stdev(values) if len(values) > 1 else 0.0,
-            "n": len(values)}
 
 
 def main(
@@ -67,10 +58,7 @@ def main(
         raise typer.BadParameter(f"No few-shot file at {fewshot}: run bench/mine_strategies.py first")
     work.mkdir(parents=True, exist_ok=True)
     if test is None:
-        test = work / "semeval_test.spacy"
-        if not test.exists():
-            run_cli(["convert", "semeval",
-                     str(data / "semeval2010_task8" / "TEST_FILE_FULL.TXT"), str(test), "--schema", "semeval"])
+        test = semeval_test(work, data)
     runs: List[Dict[str, Any]] = []
     for name, extra in settings.items():
         for seed in [int(s) for s in seeds.split(",")]:
@@ -81,17 +69,12 @@ def main(
                 cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(model_dir),
                        "--paths.train", str(fewshot), "--paths.dev", str(fewshot),
                        "--paths.extra", json.dumps([str(extra)] if extra else []),
-                       "--system.seed", str(seed), "--training.max_steps", str(steps),
-                       "--training.eval_frequency", str(steps), "--training.batcher.size", str(batch_size),
-                       "--training.optimizer.learn_rate.warmup_steps", str(warmup),
-                       "--training.optimizer.learn_rate.initial_rate", str(learn_rate)]
+                       "--system.seed", str(seed), *schedule_args(steps, batch_size, warmup, learn_rate)]
                 train_seconds = run(cmd)
-                run_cli(["evaluate", str(model_dir / "model-last"), str(test),
-                     str(metrics), "--n-docs", str(n_test), "--seed", str(test_seed), "--label", tag])
                 (work / f"{tag}.train_seconds").write_text(f"{train_seconds:.1f}\n")
             elif (work / f"{tag}.train_seconds").exists():
                 train_seconds = float((work / f"{tag}.train_seconds").read_text())
-            headline = json.loads(metrics.read_text())["headline"]
+            headline = evaluate_semeval(model_dir / "model-last", test, metrics, n_test, test_seed, tag)
             runs.append({"setting": name, "seed": seed, "extra": str(extra) if extra else None,
                          "semeval_macro_f": headline["semeval_macro_f"], "micro_f": headline["micro_f"],
                          "micro_p": headline["micro_p"], "micro_r": headline["micro_r"],
