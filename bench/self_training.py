@@ -9,7 +9,9 @@ test sentences (``python -m spacy_mbre evaluate``):
   on the mined pool and on the synthetic pool (S2ynRE: teachers' averaged
   soft labels, KL on the pool, cross-entropy fine-tuning on gold, T iterations);
 * ``mixed <mined>``: ``self-train --mode mixed`` (hard pseudo-labels on the
-  mined pool merged into gold).
+  mined pool merged into gold);
+* ``gold, 2 x steps``: a compute control — gold only, trained twice as long
+  (a two-stage student trains on the pool, then as long as ``gold`` on gold).
 
 The k teachers of seed s are the gold models of seeds s, s+100, s+200, ...
 (the first is the ``gold`` baseline itself); every run uses the same
@@ -89,6 +91,7 @@ def main(
     learn_rate: float = typer.Option(2e-4, help="Peak learning rate"),
     n_test: int = typer.Option(600, help="Test sentences scored (a seeded sample; 0 = all 2,717)"),
     test_seed: int = typer.Option(0, help="Seed of the test sample"),
+    control: bool = typer.Option(True, help="Also train gold-only for 2 x --steps: two-stage training sees gold for --steps after its pool stage, so this separates the pool's effect from the longer training"),
     work: Path = typer.Option(WORK / "selftrain", help="Where models and metrics go"),
     out: Path = typer.Option(REPO / "bench" / "results" / "self_training_semeval_1pct.json", help="JSON output"),
 ) -> None:
@@ -107,14 +110,14 @@ def main(
     if synthetic:
         pools["synthetic"] = synthetic
 
-    def train_gold(seed: int, extra: Optional[Path] = None) -> Path:
-        tag = f"gold{'+' + mined_name if extra else ''}-s{seed}-steps{steps}"
+    def train_gold(seed: int, extra: Optional[Path] = None, n_steps: int = steps) -> Path:
+        tag = f"gold{'+' + mined_name if extra else ''}-s{seed}-steps{n_steps}"
         model = work / tag / "model-last"
         if not model.exists():
             seconds = run([sys.executable, "-m", "spacy", "train", str(config), "--output", str(work / tag),
                            "--paths.train", str(gold), "--paths.dev", str(gold),
                            "--paths.extra", json.dumps([str(extra)] if extra else []),
-                           "--system.seed", str(seed), *schedule])
+                           "--system.seed", str(seed), *schedule_args(n_steps, batch_size, warmup, learn_rate)])
             (work / f"{tag}.train_seconds").write_text(f"{seconds:.1f}\n")
         return model
 
@@ -139,6 +142,8 @@ def main(
     if synthetic:
         settings["two-stage, synthetic pool"] = lambda seed: self_train(seed, "two-stage", "synthetic")
     settings[f"mixed, {mined_name} pool"] = lambda seed: self_train(seed, "mixed", mined_name)
+    if control:
+        settings[f"gold, {2 * steps} steps (compute control)"] = lambda seed: train_gold(seed, n_steps=2 * steps)
     runs: List[Dict[str, Any]] = []
     for seed in [int(s) for s in seeds.split(",")]:
         for name, make in settings.items():
