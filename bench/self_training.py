@@ -57,9 +57,8 @@ def without_gold(pool: Path, gold: Path, work: Path, name: str) -> Path:
     RETURNS (Path): ``pool`` itself, or a filtered copy in ``work``.
     """
     import spacy
-    from spacy.tokens import DocBin
 
-    from spacy_mbre.data.readers.corpus import read_docs
+    from spacy_mbre.data.readers.corpus import read_docs, write_docs
 
     gold_ids = set(read_ids(gold))
     docs = list(read_docs(pool, spacy.blank("en")))
@@ -68,10 +67,7 @@ def without_gold(pool: Path, gold: Path, work: Path, name: str) -> Path:
         return pool
     print(f"{name}: dropped {len(docs) - len(kept)} of {len(docs)} pool docs that are gold docs too")
     out = work / f"pool-{name}-without-gold.spacy"
-    doc_bin = DocBin(store_user_data=True)
-    for doc in kept:
-        doc_bin.add(doc)
-    doc_bin.to_disk(out)
+    write_docs(kept, out)
     return out
 
 

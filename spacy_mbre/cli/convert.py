@@ -4,12 +4,13 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, Optional
 
 import typer
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 from wasabi import Printer
 
 from ..data.readers.common import ConversionStats, get_nlp
 from ..data.readers.crossner import AUTO, read_crossner
-from ..data.readers.jsonl import CHARS, TOKENS, read_jsonl, write_jsonl
+from ..data.readers.corpus import write_docs
+from ..data.readers.jsonl import CHARS, TOKENS, read_jsonl
 from ..data.readers.redocred import read_redocred
 from ..data.readers.semeval import read_semeval
 from ..errors import ConfigError
@@ -86,14 +87,7 @@ def convert(
         raise ConfigError(f"--offsets must be 'tokens' or 'chars', got {offsets!r}.")
     stats = ConversionStats()
     docs = read_docs(fmt, input_path, stats, schema=schema, lang=lang, repair=repair)
-    output_path.parent.mkdir(parents=True, exist_ok=True)
-    if output_path.suffix == ".jsonl":
-        write_jsonl(docs, output_path, offsets=offsets)
-    else:
-        doc_bin = DocBin(store_user_data=True)
-        for doc in docs:
-            doc_bin.add(doc)
-        doc_bin.to_disk(output_path)
+    write_docs(docs, output_path, offsets=offsets)
     return stats
 
 

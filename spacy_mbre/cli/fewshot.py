@@ -1,32 +1,12 @@
 """``python -m spacy_mbre fewshot``: split converted gold docs into a few-shot
 training set (k gold units per label, seeded) and an unlabelled mining pool."""
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
-from spacy.tokens import Doc, DocBin
 from wasabi import Printer
 
 from . import app
-
-
-def write_docs(docs: List[Doc], path: Path) -> None:
-    """docs (List[Doc]): The docs.
-    path (Path): A .spacy or .jsonl output file.
-    """
-    from ..data.readers.jsonl import write_jsonl
-    from ..errors import ConfigError
-
-    if path.suffix not in (".spacy", ".jsonl"):
-        raise ConfigError(f"Output must end in .spacy or .jsonl, got {path.name!r}.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".jsonl":
-        write_jsonl(docs, path)
-    else:
-        doc_bin = DocBin(store_user_data=True)
-        for doc in docs:
-            doc_bin.add(doc)
-        doc_bin.to_disk(path)
 
 
 @app.command("fewshot")
@@ -47,7 +27,7 @@ def fewshot_cli(
     import spacy
     import srsly
 
-    from ..data.readers.corpus import read_docs
+    from ..data.readers.corpus import read_docs, write_docs
     from ..data.schema import load_schema
     from ..training.fewshot import split_docs
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
-from spacy.tokens import Doc, DocBin, Span
+from spacy.tokens import Doc, Span
 
 from ..data.relations import (
     Pair,
@@ -41,6 +41,7 @@ from ..data.relations import (
     set_pairs,
     set_relations,
 )
+from ..data.readers.corpus import write_docs
 from ..data.schema import TYPING, Schema
 from ..errors import ConfigError
 from .component import LabelDecider
@@ -318,7 +319,6 @@ def write_outputs(
     RETURNS (Tuple[Dict[str, Any], Optional[Dict[str, Any]]]): The summed
         accounting and label distribution, and the gold scores (or None).
     """
-    doc_bin = DocBin(store_user_data=True)
     docs: List[Doc] = []
     stages: Dict[str, Dict[str, float]] = {}
     labels: Counter = Counter()
@@ -327,7 +327,6 @@ def write_outputs(
     for item in prepared:
         entry = entries[item.i]
         doc = restore(item, entry)
-        doc_bin.add(doc)
         docs.append(doc)
         for stage, counts in entry["stats"].items():
             add_stats(stages, stage, counts)
@@ -335,7 +334,7 @@ def write_outputs(
             labels[record["label"]] += 1
         pairs_with_relation += len({_candidate_pair(r, schema) for r in entry["relations"]})
         scored.append((item, entry["relations"]))
-    doc_bin.to_disk(output_dir / "mined.spacy")
+    write_docs(docs, output_dir / "mined.spacy")
     write_jsonl(docs, output_dir / "mined.jsonl")
     n_pairs = sum(item.n_pairs for item in prepared)
     summary = {

@@ -37,9 +37,10 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set,
 
 import srsly
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 
 from ..data.readers.common import ID_KEY, META_KEY
+from ..data.readers.corpus import write_docs
 from ..data.schema import RELATION, Schema
 from ..errors import ConfigError
 from ..mining.gateway import USAGE_KEYS, LLMGateway
@@ -329,10 +330,7 @@ def write_outputs(docs: Sequence[Doc], output_dir: Path, write_jsonl: Callable[[
     output_dir (Path): The output directory.
     write_jsonl (Callable): Writes docs as JSONL.
     """
-    doc_bin = DocBin(store_user_data=True)
-    for doc in docs:
-        doc_bin.add(doc)
-    doc_bin.to_disk(output_dir / OUTPUT_SPACY)
+    write_docs(docs, output_dir / OUTPUT_SPACY)
     write_jsonl(docs, output_dir / OUTPUT_JSONL)
 
 

@@ -34,11 +34,11 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import numpy
 import srsly
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 from wasabi import Printer
 
-from ..data.readers.corpus import read_docs
-from ..data.relations import get_relations, remove_relations, set_relations
+from ..data.readers.corpus import read_docs, write_docs
+from ..data.relations import get_relations, set_relations
 from ..data.soft_labels import remove_soft_targets, set_soft_targets
 from ..errors import ConfigError
 
@@ -199,10 +199,8 @@ def label_pool(
                 set_soft_targets(doc, labels, rows)
         if mode == MIXED:
             pipes[0].set_annotations(batch, scores)
-            for doc in batch:
-                predicted = [replace(r, source=PSEUDO) for r in get_relations(doc, source="predicted")]
-                remove_relations(doc, "predicted")
-                set_relations(doc, predicted)
+            for doc in batch:  # the teacher's predictions are the only records left
+                set_relations(doc, [replace(r, source=PSEUDO) for r in get_relations(doc)])
     return {
         "docs": len(docs),
         "pairs": n_pairs,
@@ -210,15 +208,6 @@ def label_pool(
         "mean_entropy": entropy / n_pairs if n_pairs else None,
         "mean_max_prob": top / n_pairs if n_pairs else None,
     }
-
-
-def write_docbin(docs: Sequence[Doc], path: Path) -> None:
-    """docs (Sequence[Doc]): The docs. path (Path): The .spacy file (user data kept)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc_bin = DocBin(store_user_data=True)
-    for doc in docs:
-        doc_bin.add(doc)
-    doc_bin.to_disk(path)
 
 
 class SelfTrainer:
@@ -311,7 +300,7 @@ class SelfTrainer:
         def run(directory: Path) -> Dict[str, Any]:
             docs = [doc.copy() for doc in pool]
             stats = label_pool(teachers, docs, self.settings.mode, component=self.settings.component)
-            write_docbin(docs, directory / "pool.spacy")
+            write_docs(docs, directory / "pool.spacy")
             self.msg.good(
                 f"{name}: {stats['docs']} docs, {stats['pairs']} pairs labelled by {len(teachers)} teacher(s); "
                 f"{stats['positive_pairs']} with a relation as argmax"
@@ -329,32 +318,33 @@ class SelfTrainer:
         random.Random(self.settings.seed).shuffle(docs)
         return docs
 
+    def _run_settings(self) -> Dict[str, Any]:
+        """RETURNS (Dict[str, Any]): The run's settings as JSON values (what
+        ``run.json`` holds and ``self_train.json`` repeats)."""
+        s = self.settings
+        settings = {
+            "mode": s.mode,
+            "n_teachers": s.n_teachers,
+            "teachers": [str(t) for t in s.teachers],
+            "iterations": s.iterations,
+            "seed": s.seed,
+            "component": s.component,
+            "overrides": s.overrides,
+            "pool_overrides": s.pool_overrides,
+            "config": str(self.config_path),
+            "gold": str(self.gold_path),
+            "pool": str(self.pool_path),
+            "dev": str(self.dev_path),
+        }
+        return json.loads(json.dumps(settings, default=str))
+
     def _check_run(self) -> None:
         """Write the run's settings to ``output_dir/run.json``, or check that a
         resumed run has the same ones.
 
         RAISES (ConfigError): The directory holds a run with other settings.
         """
-        s = self.settings
-        wanted = json.loads(
-            json.dumps(
-                {
-                    "mode": s.mode,
-                    "n_teachers": s.n_teachers,
-                    "teachers": [str(t) for t in s.teachers],
-                    "iterations": s.iterations,
-                    "seed": s.seed,
-                    "component": s.component,
-                    "overrides": s.overrides,
-                    "pool_overrides": s.pool_overrides,
-                    "config": str(self.config_path),
-                    "gold": str(self.gold_path),
-                    "pool": str(self.pool_path),
-                    "dev": str(self.dev_path),
-                },
-                default=str,
-            )
-        )
+        wanted = self._run_settings()
         path = self.output_dir / RUN_FILE
         if path.exists():
             found = srsly.read_json(path)
@@ -400,16 +390,9 @@ class SelfTrainer:
             shutil.rmtree(final)
         shutil.copytree(student, final)
         summary = {
-            "mode": s.mode,
+            **self._run_settings(),
             "n_teachers": len(s.teachers) or s.n_teachers,
-            "iterations": s.iterations,
-            "seed": s.seed,
-            "config": str(self.config_path),
-            "gold": str(self.gold_path),
-            "pool": str(self.pool_path),
             "pool_docs": len(pool),
-            "overrides": s.overrides,
-            "pool_overrides": s.pool_overrides,
             "final_model": str(final),
             "steps": self.steps,
             "seconds_this_run": time.perf_counter() - start,

@@ -35,7 +35,7 @@ construction, are registered too: ``spacy-mbre.SemEvalCorpus.v1``,
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, List, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, List, Optional, Union
 
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
@@ -47,7 +47,7 @@ from ...errors import ConfigError, DataError
 from ..relations import Pair, get_pairs, get_relations, pair_key, set_pairs, set_relations
 from .common import ID_KEY, META_KEY, WEIGHT_KEY
 from .crossner import AUTO, read_crossner
-from .jsonl import read_jsonl
+from .jsonl import read_jsonl, write_jsonl
 from .redocred import read_redocred
 from .semeval import read_semeval
 
@@ -101,6 +101,29 @@ def read_docs(path: Union[str, Path], nlp: Union[Language, Vocab]) -> Iterator[D
             except Exception as err:  # msgpack / zlib errors have no common base
                 raise DataError(file_path, None, f"not a readable DocBin: {err}") from None
             yield from doc_bin.get_docs(nlp.vocab if isinstance(nlp, Language) else nlp)
+
+
+def write_docs(docs: Iterable[Doc], path: Union[str, Path], **jsonl_options: Any) -> None:
+    """Write docs to a .spacy (DocBin with user data, so relation records,
+    candidate pairs and soft labels survive) or .jsonl file, creating its
+    directory.
+
+    docs (Iterable[Doc]): The docs, in order.
+    path (Union[str, Path]): The output file.
+    jsonl_options (Any): Passed to ``write_jsonl`` for a .jsonl file (``offsets``).
+    RAISES (ConfigError): The suffix is neither .spacy nor .jsonl.
+    """
+    path = Path(path)
+    if path.suffix not in SUFFIXES:
+        raise ConfigError(f"Output must end in .spacy or .jsonl, got {path.name!r}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".jsonl":
+        write_jsonl(docs, path, **jsonl_options)
+    else:
+        doc_bin = DocBin(store_user_data=True)
+        for doc in docs:
+            doc_bin.add(doc)
+        doc_bin.to_disk(path)
 
 
 def filter_by_score(doc: Doc, min_score: Optional[float], drop_filtered_pairs: bool = True) -> int:
