@@ -5,6 +5,7 @@ script's own directory is on ``sys.path`` when run as ``python bench/x.py``).
 """
 import os
 import platform
+import sqlite3
 import subprocess
 import sys
 import time
@@ -102,3 +103,21 @@ def evaluate_semeval(model: Path, test: Path, metrics: Path, n_test: int, test_s
         run_cli(["evaluate", str(model), str(test), str(metrics), "--n-docs", str(n_test), "--seed", str(test_seed),
                  "--label", tag])
     return json.loads(metrics.read_text())["headline"]
+
+
+def seed_cache(cache: Path, sources: Sequence[Path]) -> None:
+    """Start an answer cache from the answers of earlier runs.
+
+    cache (Path): The new sqlite answer cache (must not exist yet).
+    sources (Sequence[Path]): Answer caches to copy, the first with sqlite's
+        backup API (not a file copy: it may hold answers in its WAL file), the
+        others merged in (identical keys hold identical answers).
+    """
+    with sqlite3.connect(sources[0]) as src, sqlite3.connect(cache) as dst:
+        src.backup(dst)
+    with sqlite3.connect(cache) as dst:
+        for other in sources[1:]:
+            dst.execute("ATTACH DATABASE ? AS other", (str(other),))
+            dst.execute("INSERT OR IGNORE INTO answers SELECT * FROM other.answers")
+            dst.commit()
+            dst.execute("DETACH DATABASE other")

@@ -21,13 +21,13 @@ times the run time.
         --seed-cache bench/work/semeval-k5-s0/mbre-n50/answers.sqlite
 """
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
 
 from benchlib import REPO, print_table, run_cli, run_meta
+from benchlib import seed_cache as seed_answers
 
 
 
@@ -54,9 +54,7 @@ def main(
     abl.mkdir(parents=True, exist_ok=True)
     cache = abl / "shared_answers.sqlite"
     if shared_cache and seed_cache and not cache.exists():
-        # sqlite's backup API, not a file copy: the source may hold answers in its WAL file.
-        with sqlite3.connect(seed_cache) as src, sqlite3.connect(cache) as dst:
-            src.backup(dst)
+        seed_answers(cache, [seed_cache])
     runs = [(m, None) for m in methods.split(",") if m] + [("greedy", int(x)) for x in ks.split(",") if x]
     model_args = [a for arg in model_arg for a in ("--model-arg", arg)]
     rows: List[Dict[str, Any]] = []

@@ -23,14 +23,13 @@ what proposing more options per group (``mine --max-proposals``) buys:
     python bench/proposals.py --n-pairs 200
 """
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import spacy
 import typer
 
-from benchlib import REPO, print_table, run_cli, run_meta
+from benchlib import REPO, print_table, run_cli, run_meta, seed_cache
 from spacy_mbre.data.readers.corpus import read_docs
 from spacy_mbre.data.schema import load_schema
 from spacy_mbre.mining.queries import gold_options, mining_pairs
@@ -44,7 +43,8 @@ def proposal_ranks(mined: Path, pool: Path, schema_name: str) -> Dict[str, Any]:
     pool (Path): The gold docs ``mine`` read, in the same order.
     schema_name (str): The schema (file or shipped name).
     RETURNS (Dict[str, Any]): Counts: pairs, gold-labelled pairs, group
-        questions, "none" answers, and per gold-labelled pair the best rank
+        questions, "none" answers, gold-labelled pairs whose gold option the
+        binary stage answered "yes", and per gold-labelled pair the best rank
         (1 = top option of its group; None = not offered in any group).
     """
     nlp = spacy.blank("en")
@@ -52,7 +52,7 @@ def proposal_ranks(mined: Path, pool: Path, schema_name: str) -> Dict[str, Any]:
     mined_docs = list(read_docs(mined / "mined.spacy", nlp))
     gold_docs = list(read_docs(pool, nlp))[: len(mined_docs)]
     ranks: List[Optional[int]] = []
-    n_pairs = n_questions = n_none = 0
+    n_pairs = n_questions = n_none = verified = 0
     for gold_doc, mined_doc in zip(gold_docs, mined_docs):
         records = pair_records(mined_doc)
         for pair in mining_pairs(gold_doc, schema):
@@ -74,8 +74,9 @@ def proposal_ranks(mined: Path, pool: Path, schema_name: str) -> Dict[str, Any]:
                     if option in gold and (best is None or rank < best):
                         best = rank
             ranks.append(best)
+            verified += any(b["option"] in gold and b["choice"] == "yes" for b in record.get("bin", []))
     return {"pairs": n_pairs, "gold_pairs": len(ranks), "group_questions": n_questions,
-            "none_answers": n_none, "ranks": ranks}
+            "none_answers": n_none, "gold_verified_yes": verified, "ranks": ranks}
 
 
 def main(
@@ -103,7 +104,8 @@ def main(
         hit = sum(r is not None and r <= top for r in ranks)
         stage_rows.append({"top": top, "gold_pairs": len(ranks), "gold_proposed": hit,
                            "proposal_recall": hit / len(ranks) if ranks else None})
-    print(f"{stage['pairs']} pairs, {stage['gold_pairs']} with a gold label; "
+    print(f"{stage['pairs']} pairs, {stage['gold_pairs']} with a gold label, "
+          f"{stage['gold_verified_yes']} of them verified 'yes' for the gold label; "
           f"{stage['none_answers']} of {stage['group_questions']} group questions answered 'none'")
     print_table(stage_rows, ["top", "gold_pairs", "gold_proposed", "proposal_recall"])
 
@@ -111,15 +113,7 @@ def main(
     out_dir.mkdir(parents=True, exist_ok=True)
     cache = out_dir / "shared_answers.sqlite"
     if not cache.exists():
-        # sqlite's backup API for the first (the source may hold answers in its WAL
-        # file), then plain inserts: identical keys hold identical answers.
-        with sqlite3.connect(runs["mbre"] / "answers.sqlite") as src, sqlite3.connect(cache) as dst:
-            src.backup(dst)
-        with sqlite3.connect(cache) as dst:
-            dst.execute("ATTACH DATABASE ? AS other", (str(runs["binary"] / "answers.sqlite"),))
-            dst.execute("INSERT OR IGNORE INTO answers SELECT * FROM other.answers")
-            dst.commit()
-            dst.execute("DETACH DATABASE other")
+        seed_cache(cache, [runs["mbre"] / "answers.sqlite", runs["binary"] / "answers.sqlite"])
     model_args = [a for arg in model_arg for a in ("--model-arg", arg)]
     rows: List[Dict[str, Any]] = []
     for m in (int(x) for x in max_proposals.split(",") if x):
