@@ -92,6 +92,8 @@ def main(
     """Measure the multi-class stage's proposal recall and mine with more proposals per group."""
     base = work / f"{schema}-k{k}-s{seed}"
     pool, fewshot, groups = base / "pool.spacy", base / "fewshot.spacy", base / "groups.json"
+    if schema == "redocred":  # mine_strategies.py mines selected sentences there
+        pool = base / f"pool-n{n_pairs}.spacy"
     runs = {s: base / f"{s}-n{n_pairs}" for s in ("mbre", "binary")}
     for strategy, run_dir in runs.items():
         if not (run_dir / "report.json").exists():
