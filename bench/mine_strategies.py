@@ -15,12 +15,16 @@ examples and the pool are disjoint training sentences) or Re-DocRED dev
 (sentence-level docs, both pair directions; the few-shot split is taken from
 dev too, the pool from the remaining sentences). Re-DocRED sentences hold
 many entity pairs and few relations (84 gold records over 708 pairs in a
-50-sentence pool), so the first n pairs of the pool would hold two or three
-labelled pairs: the script mines ``pool-n<N>.spacy`` instead, the sentences of
-the seeded pool order that hold at least one gold relation, whole sentences
-only, until they cover N pairs. Both directions of every entity pair are mined, so labelled and
-unlabelled pairs both occur; the table's ``gold`` column counts the labels. The data directory defaults
-to the repository's sibling ``shared/data``; pass ``--data`` to point elsewhere.
+50-sentence pool), so the first N pairs of the pool would hold two or three
+labels: the script mines ``pool-n<N>.spacy`` instead, the sentences of the
+seeded pool order that hold at least one gold relation, whole sentences only,
+until they cover N pairs. Both directions of every entity pair are mined, so
+labelled and unlabelled pairs both occur; the table's ``gold`` column counts
+the labels. On Re-DocRED the ``multiclass`` question (96 options, one
+example each) is a 12,962-token prompt: it needs ``--model-arg
+n_ctx=16384`` and is very slow on CPU (BENCHMARKS.md §1). The data directory
+defaults to the repository's sibling ``shared/data``; pass ``--data`` to
+point elsewhere.
 """
 import json
 from pathlib import Path
@@ -67,7 +71,8 @@ def labelled_pool(pool: Path, out: Path, schema: str, n_pairs: int) -> Dict[str,
         if pairs == n_pairs:
             break
     if pairs < n_pairs:
-        raise SystemExit(f"Only {pairs} of {n_pairs} pairs found in whole pool sentences with a gold relation; raise the pool size.")
+        raise SystemExit(f"Only {pairs} of {n_pairs} pairs found in whole pool sentences with a gold relation; "
+                         "raise the pool size.")
     write_docs(chosen, out)
     return {"docs": len(chosen), "pairs": pairs}
 
@@ -92,8 +97,8 @@ def main(
     if not converted.exists():
         run_cli(["convert", fmt, str(data / rel_path), str(converted)])
     fewshot, pool = work / "fewshot.spacy", work / "pool.spacy"
-    # SemEval: one pair per doc, so n_pairs docs; Re-DocRED: enough docs to select
-    # sentences with a gold relation from (see the module docstring), cut by --limit.
+    # SemEval: one pair per doc, so n_pairs docs; Re-DocRED: enough sentences to
+    # select whole sentences with a gold relation from (see the module docstring).
     pool_docs = n_pairs if schema == "semeval" else max(200, n_pairs)
     run_cli(["fewshot", str(converted), str(fewshot), str(pool), "--schema", schema, "--k", str(k),
          "--seed", str(seed), "--pool-size", str(pool_docs)])
