@@ -34,6 +34,30 @@ def run_cli(args: List[str]) -> float:
     return run([sys.executable, "-m", "spacy_mbre", *args])
 
 
+def work_dir(work: Path, schema: str, k: int, seed: int) -> Path:
+    """RETURNS (Path): ``bench/mine_strategies.py``'s work directory for a
+    schema, few-shot k and seed (converted data, few-shot set, pool, groups,
+    mining runs), which the other mining benchmarks build on."""
+    return work / f"{schema}-k{k}-s{seed}"
+
+
+def mining_pool(base: Path, schema: str, n_pairs: int) -> Path:
+    """base (Path): A :func:`work_dir`. schema (str): semeval or redocred.
+    n_pairs (int): The runs' pair count.
+    RETURNS (Path): The docs ``mine`` reads in the runs of
+        ``bench/mine_strategies.py``: the seeded pool, or for Re-DocRED the
+        sentences selected from it (``pool-n<N>.spacy``, see that script).
+    """
+    return base / (f"pool-n{n_pairs}.spacy" if schema == "redocred" else "pool.spacy")
+
+
+def model_flags(model_arg: Sequence[str]) -> List[str]:
+    """model_arg (Sequence[str]): key=value items.
+    RETURNS (List[str]): Them as repeated ``--model-arg`` options of ``mine``.
+    """
+    return [a for arg in model_arg for a in ("--model-arg", arg)]
+
+
 def print_table(rows: Iterable[Dict[str, Any]], header: Sequence[str]) -> None:
     """Print rows as a markdown table: floats with 3 decimals, None as "-".
 

@@ -26,9 +26,8 @@ from typing import Any, Dict, List, Optional
 
 import typer
 
-from benchlib import REPO, print_table, run_cli, run_meta
-from benchlib import seed_cache as seed_answers
-
+from benchlib import REPO, mining_pool, model_flags, print_table, run_cli, run_meta, work_dir
+from benchlib import seed_cache as seed_answers  # the name seed_cache is an option of main
 
 
 def main(
@@ -46,17 +45,18 @@ def main(
     model_arg: List[str] = typer.Option([], "--model-arg", help="key=value passed to the LLM model; repeatable"),
 ) -> None:
     """Mine the same pairs with M-BRe under different groupings and compare."""
-    base = work / f"{schema}-k{k}-s{seed}"
-    pool, fewshot = base / "pool.spacy", base / "fewshot.spacy"
+    base = work_dir(work, schema, k, seed)
+    pool, fewshot = mining_pool(base, schema, n_pairs), base / "fewshot.spacy"
     if not pool.exists() or not fewshot.exists():
-        raise typer.BadParameter(f"{base} has no pool/few-shot: run bench/mine_strategies.py --schema {schema} first")
+        raise typer.BadParameter(f"{pool} or {fewshot} is missing: run bench/mine_strategies.py --schema {schema} "
+                                 f"--n-pairs {n_pairs} first")
     abl = base / f"grouping-n{n_pairs}"
     abl.mkdir(parents=True, exist_ok=True)
     cache = abl / "shared_answers.sqlite"
     if shared_cache and seed_cache and not cache.exists():
         seed_answers(cache, [seed_cache])
     runs = [(m, None) for m in methods.split(",") if m] + [("greedy", int(x)) for x in ks.split(",") if x]
-    model_args = [a for arg in model_arg for a in ("--model-arg", arg)]
+    model_args = model_flags(model_arg)
     rows: List[Dict[str, Any]] = []
     for method, n_groups in runs:
         tag = f"{method}-k{n_groups if n_groups else 'default'}"

@@ -30,9 +30,10 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List
 
+import spacy
 import typer
 
-from benchlib import REPO, print_table, run_cli, run_meta
+from benchlib import REPO, mining_pool, model_flags, print_table, run_cli, run_meta, work_dir
 
 from spacy_mbre.data.readers.corpus import read_docs, write_docs
 from spacy_mbre.data.relations import get_relations
@@ -45,7 +46,7 @@ SOURCES = {
 }
 
 
-def labelled_pool(pool: Path, out: Path, schema: str, n_pairs: int) -> Dict[str, int]:
+def labelled_pool(pool: Path, out: Path, schema: str, n_pairs: int) -> int:
     """Write the pool's docs that hold a gold relation, in pool order, until
     they cover ``n_pairs`` candidate pairs. Only whole sentences are taken (a
     sentence with more pairs than are still missing is skipped), so every gold
@@ -55,10 +56,8 @@ def labelled_pool(pool: Path, out: Path, schema: str, n_pairs: int) -> Dict[str,
     out (Path): The selected docs (.spacy).
     schema (str): The schema name.
     n_pairs (int): Pairs to cover.
-    RETURNS (Dict[str, int]): docs and pairs selected.
+    RETURNS (int): The number of sentences selected.
     """
-    import spacy
-
     loaded, vocab = load_schema(schema), spacy.blank("en").vocab
     chosen, pairs = [], 0
     for doc in read_docs(pool, vocab):
@@ -74,7 +73,7 @@ def labelled_pool(pool: Path, out: Path, schema: str, n_pairs: int) -> Dict[str,
         raise SystemExit(f"Only {pairs} of {n_pairs} pairs found in whole pool sentences with a gold relation; "
                          "raise the pool size.")
     write_docs(chosen, out)
-    return {"docs": len(chosen), "pairs": pairs}
+    return len(chosen)
 
 
 def main(
@@ -91,7 +90,7 @@ def main(
 ) -> None:
     """Mine the same pairs with each strategy and compare quality and cost."""
     fmt, rel_path = SOURCES[schema]
-    work = work / f"{schema}-k{k}-s{seed}"
+    work = work_dir(work, schema, k, seed)
     work.mkdir(parents=True, exist_ok=True)
     converted = work / "all.spacy"
     if not converted.exists():
@@ -102,14 +101,14 @@ def main(
     pool_docs = n_pairs if schema == "semeval" else max(200, n_pairs)
     run_cli(["fewshot", str(converted), str(fewshot), str(pool), "--schema", schema, "--k", str(k),
          "--seed", str(seed), "--pool-size", str(pool_docs)])
-    if schema == "redocred":
-        selected = work / f"pool-n{n_pairs}.spacy"
-        chosen = labelled_pool(pool, selected, schema, n_pairs)
-        print(f"Mining {n_pairs} pairs of the {chosen['docs']} pool sentences that hold a gold relation")
+    selected = mining_pool(work, schema, n_pairs)
+    if selected != pool:  # Re-DocRED: whole sentences with a gold relation (module docstring)
+        n_docs = labelled_pool(pool, selected, schema, n_pairs)
+        print(f"Mining {n_pairs} pairs of the {n_docs} pool sentences that hold a gold relation")
         pool = selected
     groups = work / "groups.json"
     run_cli(["group", schema, str(groups), "--seed", str(seed)])
-    model_args = [a for arg in model_arg for a in ("--model-arg", arg)]
+    model_args = model_flags(model_arg)
     results: Dict[str, Any] = {}
     for strategy in strategies.split(","):
         mined = work / f"{strategy}-n{n_pairs}"

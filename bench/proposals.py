@@ -29,7 +29,7 @@ from typing import Any, Dict, List, Optional
 import spacy
 import typer
 
-from benchlib import REPO, print_table, run_cli, run_meta, seed_cache
+from benchlib import REPO, mining_pool, model_flags, print_table, run_cli, run_meta, seed_cache, work_dir
 from spacy_mbre.data.readers.corpus import read_docs
 from spacy_mbre.data.schema import load_schema
 from spacy_mbre.mining.queries import gold_options, mining_pairs
@@ -90,10 +90,8 @@ def main(
     model_arg: List[str] = typer.Option([], "--model-arg", help="key=value passed to the LLM model; repeatable"),
 ) -> None:
     """Measure the multi-class stage's proposal recall and mine with more proposals per group."""
-    base = work / f"{schema}-k{k}-s{seed}"
-    pool, fewshot, groups = base / "pool.spacy", base / "fewshot.spacy", base / "groups.json"
-    if schema == "redocred":  # mine_strategies.py mines selected sentences there
-        pool = base / f"pool-n{n_pairs}.spacy"
+    base = work_dir(work, schema, k, seed)
+    pool, fewshot, groups = mining_pool(base, schema, n_pairs), base / "fewshot.spacy", base / "groups.json"
     runs = {s: base / f"{s}-n{n_pairs}" for s in ("mbre", "binary")}
     for strategy, run_dir in runs.items():
         if not (run_dir / "report.json").exists():
@@ -116,7 +114,7 @@ def main(
     cache = out_dir / "shared_answers.sqlite"
     if not cache.exists():
         seed_cache(cache, [runs["mbre"] / "answers.sqlite", runs["binary"] / "answers.sqlite"])
-    model_args = [a for arg in model_arg for a in ("--model-arg", arg)]
+    model_args = model_flags(model_arg)
     rows: List[Dict[str, Any]] = []
     for m in (int(x) for x in max_proposals.split(",") if x):
         mined = out_dir / f"mbre-p{m}"

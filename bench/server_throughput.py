@@ -37,7 +37,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import requests
 import typer
 
-from benchlib import REPO, print_table, run_cli, run_meta
+from benchlib import REPO, print_table, run_cli, run_meta, work_dir
 
 SEMEVAL = "semeval2010_task8/TRAIN_FILE.TXT"
 LOCAL = "in-process"
@@ -139,7 +139,7 @@ def main(
 
     levels = [int(c) for c in concurrency.split(",") if c.strip()]
     model_path = require_default_model()
-    base = work / f"semeval-k{k}-s{seed}"
+    base = work_dir(work, "semeval", k, seed)
     base.mkdir(parents=True, exist_ok=True)
     converted = base / "all.spacy"
     if not converted.exists():
