@@ -1,101 +1,221 @@
-"""Benchmark: does mined data help a few-shot classifier? (issue 6, downstream gain)
+"""Benchmark: does mined data make a few-shot classifier better? (issue 16)
 
-Trains ``mbre_relations`` (configs/semeval.cfg, MiniLM) on the few-shot gold
-alone and on gold + each mined file, for several seeds, with the real
-``python -m spacy train`` and scores every model with ``python -m spacy_mbre
-evaluate`` on the same seeded sample of SemEval test sentences. Prints mean ±
-sample sd of the official SemEval macro-F1 and the micro-F1 (18 directional
-labels) per setting, and writes every run to JSON.
+The protocol, fixed before any arm is run:
 
-The few-shot set and the mined files come from ``bench/mine_strategies.py``
-(the same few-shot sentences were the miner's in-context examples, and the
-mined pool is disjoint from them and from the test set):
+* **Splits** (``splits``): the 8,000 SemEval-2010 training sentences are
+  shuffled with seed 0; the first 500 are the **dev** split (model selection
+  for every arm, never trained on), the next 500 the **pool** (mined once;
+  gold hidden from the LLM, used only to score mined labels), and the few-shot
+  gold sets are sampled from the remaining 7,000 with ``fewshot`` (seeded,
+  k per directional option incl. Other): k = 5 → ``gold-1pct`` (≈ 1 %), k = 45
+  → ``gold-10pct`` (≈ 10 %). Test = the 2,717 official test sentences, scored
+  with the official macro-F1 and never used for a choice.
+* **Training** (``train``): ``spacy train configs/semeval.cfg`` with an
+  evaluation on the dev split every ``--eval-every`` steps, early stopping
+  after ``--patience`` steps without a better dev score, at most
+  ``--max-steps``; ``model-best`` (the dev-selected model) is scored on test.
+  A fixed-budget row (``--fixed-steps``, ``model-last``) is trained too.
+  Seeds 1, 2, 3.
+* **Arms**: ``NAME=extra.spacy[,extra2.spacy]``: gold + the extra files
+  (e.g. the ``train.spacy`` training view that ``mine`` writes); ``gold``
+  (no extra) is always there. A compute-matched control trains gold only for
+  as many steps as the named arm ran (``--control ARM``).
 
-    python bench/mine_strategies.py --schema semeval --n-pairs 50
-    python bench/downstream.py \\
-        --mined mbre=bench/work/semeval-k5-s0/mbre-n50/mined.spacy \\
-        --mined binary=bench/work/semeval-k5-s0/binary-n50/mined.spacy
+Every run writes its metrics under ``--work``; a rerun skips finished runs, so
+the benchmark can be interrupted and resumed. Commands (see BENCHMARKS.md):
 
-Every run writes its metrics JSON under ``--work``; a rerun skips runs whose
-metrics exist, so an interrupted benchmark continues where it stopped.
+    python bench/downstream.py splits
+    python bench/downstream.py train --gold gold-1pct
+    python bench/downstream.py train --gold gold-1pct --arm clf=bench/work/ds/mine/clf-1pct/train.spacy
 """
 import json
+import random
+import re
 import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
 
-from benchlib import REPO, evaluate_semeval, mean_sd, run, run_meta, schedule_args, semeval_test
+from benchlib import REPO, mean_sd, run, run_cli, run_meta
 
-WORK = REPO / "bench" / "work"
+WORK = REPO / "bench" / "work" / "ds"
+DATA = REPO.parent / "shared" / "data" / "semeval2010_task8"
+app = typer.Typer(add_completion=False, no_args_is_help=True)
 
 
-def main(
-    fewshot: Path = typer.Option(WORK / "semeval-k5-s0" / "fewshot.spacy", help="Few-shot gold training docs"),
-    mined: List[str] = typer.Option([], "--mined", help="name=path of a mined.spacy to add to the gold; repeatable"),
-    test: Optional[Path] = typer.Option(None, help="Converted SemEval test docs (default: convert the shared TEST_FILE_FULL.TXT)"),
-    data: Path = typer.Option(REPO.parent / "shared" / "data", help="The shared data directory"),
-    config: Path = typer.Option(REPO / "configs" / "semeval.cfg", help="Training config"),
-    seeds: str = typer.Option("1,2,3", help="Comma-separated training seeds"),
-    steps: int = typer.Option(40, help="Training steps (batches)"),
-    batch_size: int = typer.Option(16, help="Sentences per batch"),
-    warmup: int = typer.Option(4, help="Warm-up steps of the learning rate"),
-    learn_rate: float = typer.Option(2e-4, help="Peak learning rate"),
-    n_test: int = typer.Option(600, help="Test sentences scored (a seeded sample; 0 = all 2,717)"),
-    test_seed: int = typer.Option(0, help="Seed of the test sample"),
-    work: Path = typer.Option(WORK / "downstream", help="Where models and metrics go"),
-    out: Path = typer.Option(REPO / "bench" / "results" / "downstream_semeval.json", help="JSON output"),
+@app.command("splits")
+def splits(
+    work: Path = typer.Option(WORK, help="Work directory"),
+    seed: int = typer.Option(0, help="Seed of the shuffle and of the few-shot draws"),
+    n_dev: int = typer.Option(500, help="Dev sentences"),
+    n_pool: int = typer.Option(500, help="Pool sentences"),
+    ks: str = typer.Option("5:gold-1pct,45:gold-10pct", help="k:name of each few-shot gold set"),
 ) -> None:
-    """Train gold-only and gold + mined classifiers over seeds and compare their test F1."""
-    settings: Dict[str, Optional[Path]] = {"gold": None}
-    for item in mined:
-        name, sep, path = item.partition("=")
-        if not sep or not Path(path).exists():
-            raise typer.BadParameter(f"--mined takes name=path of an existing file, got {item!r}")
-        settings[f"gold+{name}"] = Path(path)
-    if not fewshot.exists():
-        raise typer.BadParameter(f"No few-shot file at {fewshot}: run bench/mine_strategies.py first")
+    """Convert SemEval and write dev.spacy, pool.spacy, test.spacy and the gold sets."""
+    import spacy
+
+    from spacy_mbre.data.readers.corpus import read_docs, write_docs
+    from spacy_mbre.data.schema import load_schema
+    from spacy_mbre.training.fewshot import split_docs
+
     work.mkdir(parents=True, exist_ok=True)
-    if test is None:
-        test = semeval_test(work, data)
+    train, test = work / "train-all.spacy", work / "test.spacy"
+    if not train.exists():
+        run_cli(["convert", "semeval", str(DATA / "TRAIN_FILE.TXT"), str(train), "--schema", "semeval"])
+    if not test.exists():
+        run_cli(["convert", "semeval", str(DATA / "TEST_FILE_FULL.TXT"), str(test), "--schema", "semeval"])
+    docs = list(read_docs(train, spacy.blank("en")))
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    dev_ids, pool_ids, rest_ids = order[:n_dev], order[n_dev : n_dev + n_pool], sorted(order[n_dev + n_pool :])
+    write_docs([docs[i] for i in dev_ids], work / "dev.spacy")
+    write_docs([docs[i] for i in pool_ids], work / "pool.spacy")
+    rest = [docs[i] for i in rest_ids]
+    summary: Dict[str, Any] = {"seed": seed, "dev": len(dev_ids), "pool": len(pool_ids), "rest": len(rest)}
+    for item in ks.split(","):
+        k, name = item.split(":")
+        split = split_docs(rest, load_schema("semeval"), k=int(k), seed=seed, pool_size=1)
+        write_docs([rest[i] for i in split.fewshot], work / f"{name}.spacy")
+        summary[name] = {"k": int(k), "docs": len(split.fewshot), "counts": split.counts}
+    (work / "splits.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps({k: (v if not isinstance(v, dict) else v["docs"]) for k, v in summary.items()}))
+
+
+def _train(config: Path, out_dir: Path, gold: Path, dev: Path, extra: List[str], seed: int,
+           schedule: List[str]) -> Optional[float]:
+    """Run ``spacy train`` unless ``out_dir`` holds a finished run; returns its seconds (None if skipped)."""
+    done = out_dir / "train_seconds"
+    if done.exists():
+        return float(done.read_text())
+    log = out_dir.parent / f"{out_dir.name}.log"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(out_dir),
+           "--paths.train", str(gold), "--paths.dev", str(dev), "--paths.extra", json.dumps(extra),
+           "--system.seed", str(seed), *schedule]
+    import subprocess
+    import time
+
+    print("$", " ".join(cmd), flush=True)
+    start = time.perf_counter()
+    with log.open("w") as handle:
+        subprocess.run(cmd, check=True, cwd=REPO, stdout=handle, stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - start
+    done.write_text(f"{seconds:.1f}\n")
+    return seconds
+
+
+def _steps_run(out_dir: Path) -> Dict[str, Optional[int]]:
+    """Parse spaCy's console log: the last step and the step of the best dev score."""
+    log = out_dir.parent / f"{out_dir.name}.log"
+    last = best = None
+    best_score = -1.0
+    if log.exists():
+        for line in log.read_text().splitlines():
+            m = re.match(r"\s*(\d+)\s+(\d+)\s+[\d.]+\s+.*?([\d.]+)\s*$", line)
+            if m:
+                step, score = int(m.group(2)), float(m.group(3))
+                last = step
+                if score > best_score:
+                    best, best_score = step, score
+    return {"last_step": last, "best_step": best}
+
+
+def _evaluate(model: Path, test: Path, metrics: Path, tag: str) -> Dict[str, Any]:
+    if not metrics.exists():
+        run_cli(["evaluate", str(model), str(test), str(metrics), "--label", tag])
+    return json.loads(metrics.read_text())["headline"]
+
+
+@app.command("train")
+def train(
+    gold: str = typer.Option("gold-1pct", help="Name of the gold set in --work (from `splits`)"),
+    arm: List[str] = typer.Option([], "--arm", help="NAME=file.spacy[,file2.spacy]: gold + these files; repeatable"),
+    control: List[str] = typer.Option([], "--control", help="An arm name: also train gold only for as many steps as that arm ran (per seed)"),
+    seeds: str = typer.Option("1,2,3", help="Training seeds"),
+    config: Path = typer.Option(REPO / "configs" / "semeval.cfg", help="Training config"),
+    batch_size: int = typer.Option(16, help="Sentences per batch"),
+    learn_rate: float = typer.Option(1e-4, help="Peak learning rate"),
+    warmup: int = typer.Option(20, help="Warm-up steps"),
+    eval_every: int = typer.Option(25, help="Dev evaluation every N steps"),
+    patience: int = typer.Option(200, help="Stop after N steps without a better dev score"),
+    max_steps: int = typer.Option(2000, help="Step limit of a converged run"),
+    fixed_steps: int = typer.Option(40, help="Steps of the fixed-budget gold row (0 = none)"),
+    work: Path = typer.Option(WORK, help="Work directory (from `splits`)"),
+    out: Optional[Path] = typer.Option(None, help="JSON output (default bench/results/downstream_<gold>.json)"),
+) -> None:
+    """Train every arm to convergence (dev-selected) over seeds and score it on test."""
+    gold_path, dev, test = work / f"{gold}.spacy", work / "dev.spacy", work / "test.spacy"
+    for path in (gold_path, dev, test):
+        if not path.exists():
+            raise typer.BadParameter(f"{path} is missing: run `python bench/downstream.py splits` first")
+    arms: Dict[str, List[str]] = {"gold": []}
+    for item in arm:
+        name, sep, files = item.partition("=")
+        paths = [f for f in files.split(",") if f]
+        if not sep or not paths or not all(Path(p).exists() for p in paths):
+            raise typer.BadParameter(f"--arm takes NAME=existing.spacy[,...], got {item!r}")
+        arms[name] = [str(Path(p).resolve()) for p in paths]
+    runs_dir = work / "runs" / gold
     runs: List[Dict[str, Any]] = []
-    for name, extra in settings.items():
-        for seed in [int(s) for s in seeds.split(",")]:
-            tag = f"{name}-s{seed}-steps{steps}"
-            model_dir, metrics = work / tag, work / f"{tag}.test.json"
-            train_seconds = None
-            if not metrics.exists():
-                cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(model_dir),
-                       "--paths.train", str(fewshot), "--paths.dev", str(fewshot),
-                       "--paths.extra", json.dumps([str(extra)] if extra else []),
-                       "--system.seed", str(seed), *schedule_args(steps, batch_size, warmup, learn_rate)]
-                train_seconds = run(cmd)
-                (work / f"{tag}.train_seconds").write_text(f"{train_seconds:.1f}\n")
-            elif (work / f"{tag}.train_seconds").exists():
-                train_seconds = float((work / f"{tag}.train_seconds").read_text())
-            headline = evaluate_semeval(model_dir / "model-last", test, metrics, n_test, test_seed, tag)
-            runs.append({"setting": name, "seed": seed, "extra": str(extra) if extra else None,
-                         "semeval_macro_f": headline["semeval_macro_f"], "micro_f": headline["micro_f"],
-                         "micro_p": headline["micro_p"], "micro_r": headline["micro_r"],
-                         "train_seconds": train_seconds, "metrics": str(metrics)})
+
+    def schedule(steps: int, stop: int) -> List[str]:
+        return ["--training.max_steps", str(steps), "--training.eval_frequency", str(eval_every if stop else steps),
+                "--training.patience", str(stop), "--training.batcher.size", str(batch_size),
+                "--training.optimizer.learn_rate.warmup_steps", str(warmup),
+                "--training.optimizer.learn_rate.initial_rate", str(learn_rate),
+                "--training.optimizer.learn_rate.total_steps", str(max_steps)]
+
+    def record(name: str, seed: int, tag: str, which: str, seconds: Optional[float]) -> None:
+        out_dir = runs_dir / tag
+        headline = _evaluate(out_dir / which, test, runs_dir / f"{tag}.{which}.test.json", tag)
+        runs.append({"arm": name, "seed": seed, "model": which, **_steps_run(out_dir),
+                     "train_seconds": float((out_dir / "train_seconds").read_text()),
+                     **{k: headline[k] for k in ("semeval_macro_f", "micro_f", "micro_p", "micro_r")}})
+
+    for seed in [int(s) for s in seeds.split(",")]:
+        for name, extra in arms.items():
+            tag = f"{name}-s{seed}"
+            seconds = _train(config, runs_dir / tag, gold_path, dev, extra, seed, schedule(max_steps, patience))
+            record(name, seed, tag, "model-best", seconds)
+        for name in control:
+            steps = _steps_run(runs_dir / f"{name}-s{seed}")["last_step"]
+            if not steps:
+                raise typer.BadParameter(f"--control {name}: no finished run of that arm")
+            tag = f"gold-ctrl-{name}-s{seed}"
+            seconds = _train(config, runs_dir / tag, gold_path, dev, [], seed, schedule(steps, 0) + [
+                "--training.eval_frequency", str(eval_every)])
+            record(f"gold, {steps} steps (control for {name})", seed, tag, "model-best", seconds)
+        if fixed_steps:
+            tag = f"gold-fixed{fixed_steps}-s{seed}"
+            seconds = _train(config, runs_dir / tag, gold_path, dev, [], seed, [
+                "--training.max_steps", str(fixed_steps), "--training.eval_frequency", str(fixed_steps),
+                "--training.batcher.size", str(batch_size), "--training.optimizer.learn_rate.warmup_steps", "4",
+                "--training.optimizer.learn_rate.initial_rate", "2e-4"])
+            record(f"gold, fixed {fixed_steps} steps (model-last)", seed, tag, "model-last", seconds)
+    names = list(dict.fromkeys(r["arm"] for r in runs))
     rows = []
-    for name in settings:
-        mine = [r for r in runs if r["setting"] == name]
-        rows.append({"setting": name,
-                     "semeval_macro_f": mean_sd([100 * r["semeval_macro_f"] for r in mine]),
-                     "micro_f": mean_sd([100 * r["micro_f"] for r in mine])})
-    print("| setting | seeds | SemEval macro-F1 (mean ± sd) | micro-F1 (mean ± sd) |")
-    print("|---|---|---|---|")
+    for name in names:
+        mine = [r for r in runs if r["arm"] == name]
+        rows.append({"arm": name, "macro_f": mean_sd([100 * r["semeval_macro_f"] for r in mine]),
+                     "micro_f": mean_sd([100 * r["micro_f"] for r in mine]),
+                     "steps": mean_sd([r["last_step"] or 0 for r in mine]),
+                     "best_step": mean_sd([r["best_step"] or 0 for r in mine]),
+                     "train_seconds": mean_sd([r["train_seconds"] for r in mine])})
+    print(f"| arm ({gold}) | seeds | official macro-F1 | micro-F1 | steps run | best step | train s |")
+    print("|---|---|---|---|---|---|---|")
     for row in rows:
-        m, u = row["semeval_macro_f"], row["micro_f"]
-        print(f"| {row['setting']} | {m['n']} | {m['mean']:.2f} ± {m['sd']:.2f} | {u['mean']:.2f} ± {u['sd']:.2f} |")
-    meta = run_meta(fewshot=str(fewshot), test=str(test), n_test=n_test, test_seed=test_seed, config=str(config),
-                    steps=steps, batch_size=batch_size, warmup=warmup, learn_rate=learn_rate, seeds=seeds)
+        m, u = row["macro_f"], row["micro_f"]
+        print(f"| {row['arm']} | {m['n']} | {m['mean']:.2f} ± {m['sd']:.2f} | {u['mean']:.2f} ± {u['sd']:.2f} | "
+              f"{row['steps']['mean']:.0f} | {row['best_step']['mean']:.0f} | {row['train_seconds']['mean']:.0f} |")
+    meta = run_meta(gold=str(gold_path), dev=str(dev), test=str(test), arms=arms, seeds=seeds, config=str(config),
+                    batch_size=batch_size, learn_rate=learn_rate, warmup=warmup, eval_every=eval_every,
+                    patience=patience, max_steps=max_steps, fixed_steps=fixed_steps)
+    out = out or REPO / "bench" / "results" / f"downstream_{gold}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"meta": meta, "rows": rows, "runs": runs}, indent=2))
     print(f"Wrote {out}")
 
 
 if __name__ == "__main__":
-    typer.run(main)
+    app()

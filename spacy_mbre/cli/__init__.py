@@ -48,6 +48,7 @@ from . import evaluate  # noqa: E402,F401
 from . import report  # noqa: E402,F401
 from . import synthesize  # noqa: E402,F401
 from . import self_train  # noqa: E402,F401
+from . import calibrate  # noqa: E402,F401
 
 
 def main() -> None:

@@ -1,7 +1,6 @@
 """``python -m spacy_mbre mine``: mine relation (or entity type) labels with
 an LLM — strategies ``binary``, ``multiclass`` and ``mbre`` — crash-safe and
 cached. See :mod:`spacy_mbre.mining.miner` for how a run works."""
-import hashlib
 import json
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
@@ -72,7 +71,7 @@ def mine_cli(
     fewshot: Optional[Path] = typer.Option(None, "--fewshot", help="Gold docs (.spacy/.jsonl) for in-context examples"),
     strategy: str = typer.Option("mbre", "--strategy", help="binary, multiclass or mbre"),
     mode: Optional[str] = typer.Option(None, "--mode", help="relations or typing (default: from the schema's kind)"),
-    theta: float = typer.Option(0.01, "--theta", help="Label Decision threshold for several 'yes' labels"),
+    theta: float = typer.Option(0.01, "--theta", help="Label Decision threshold (paper rule: for several 'yes' labels; combined rule: on the combined score)"),
     min_confidence: float = typer.Option(0.0, "--min-confidence", help="Drop a single 'yes' label below this confidence"),
     no_prob_policy: str = typer.Option("all", "--no-prob-policy", help="Several 'yes' without probabilities: all or none"),
     confidence: str = typer.Option("raw", "--confidence", help="Confidence for theta/min-confidence: raw (over the whole vocabulary, the paper's) or normalised (over the options)"),
@@ -92,24 +91,36 @@ def mine_cli(
     max_proposals: int = typer.Option(1, "--max-proposals", help="Options a group proposes for verification (with probabilities)"),
     min_option_prob: float = typer.Option(0.05, "--min-option-prob", help="Min probability of a proposed option"),
     none_cutoff: float = typer.Option(0.5, "--none-cutoff", help="P(none) at or above which a group proposes nothing"),
+    proposer: str = typer.Option("groups", "--proposer", help="mbre's proposer: groups (the paper's grouped multi-class questions), classifier (a trained mbre_relations pipeline, --proposer-model) or both"),
+    proposer_model: Optional[Path] = typer.Option(None, "--proposer-model", help="Trained pipeline of the classifier proposer, e.g. training/gold/model-best"),
+    proposer_top_m: int = typer.Option(2, "--proposer-top-m", help="Options the classifier proposes per pair"),
+    proposer_min_prob: float = typer.Option(0.0, "--proposer-min-prob", help="Minimum classifier probability of a proposed option"),
+    rule: str = typer.Option("paper", "--rule", help="Label Decision: paper (M-BRe's) or combined (judge P(yes) with the classifier's probability; needs the classifier proposer)"),
+    alpha: float = typer.Option(0.5, "--alpha", help="Combined rule: the classifier's weight in the score"),
+    max_labels: int = typer.Option(1, "--max-labels", help="Combined rule: labels kept per pair"),
+    calibration: Optional[Path] = typer.Option(None, "--calibration", help="calibration.json from `calibrate`: takes its rule, theta and alpha (and proposer settings) instead of the options"),
+    train_view: bool = typer.Option(True, "--train-view/--no-train-view", help="Also write train.spacy: the mined docs as training data (see --unknown, --negatives, --max-per-label)"),
+    unknown: str = typer.Option("drop", "--unknown", help="train.spacy: pairs without a kept label and not a confident negative: drop (left out of the loss) or negative (trained as no relation)"),
+    negatives: str = typer.Option("keep", "--negatives", help="train.spacy: confident negatives (every proposal rejected, classifier agrees): keep (as no relation) or drop"),
+    max_per_label: int = typer.Option(0, "--max-per-label", help="train.spacy: keep at most this many mined samples per label, the most confident first; 0 = no cap"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar"),
 ) -> None:
-    """Mine labelled pairs with an LLM and write mined.spacy, mined.jsonl and
-    report.json. Rerunning the same command after a crash continues where it
-    stopped; the outputs equal those of an uninterrupted run."""
+    """Mine labelled pairs with an LLM and write mined.spacy, mined.jsonl,
+    report.json and train.spacy (the training view of the mined docs).
+    Rerunning the same command after a crash continues where it stopped; the
+    outputs equal those of an uninterrupted run."""
+    import spacy
 
-    from ..data.readers.jsonl import write_jsonl
+    from ..data.readers.corpus import read_docs
     from ..data.schema import TYPING, load_schema
     from ..errors import ConfigError
-    from ..mining.component import LabelDecider
-    from ..mining.examples import ExamplePool, collect_examples
-    from ..mining.gateway import open_gateway
-    from ..mining.grouping import group_schema, read_groups
-    from ..mining.journal import Journal
-    from ..mining.miner import Miner, build_report, now, prepare_docs, run_mining, write_outputs
-    from ..mining.strategies import StrategySettings, build_stages
+    from ..mining.calibration import read_calibration
+    from ..mining.examples import collect_examples
+    from ..mining.grouping import read_groups
+    from ..mining.run import mine
+    from ..mining.strategies import StrategySettings
+    from ..training.mined_samples import SamplePolicy, write_training_view
 
-    start = now()
     msg = Printer()
     import_user_code(code)
     loaded = load_schema(schema)
@@ -118,9 +129,15 @@ def mine_cli(
             raise ConfigError(f"--mode must be 'relations' or 'typing', got {mode!r}.")
         if (mode == TYPING_MODE) != (loaded.kind == TYPING):
             raise ConfigError(f"--mode {mode} does not fit schema {loaded.name!r} of kind {loaded.kind!r}.")
+    decision: Dict[str, Any] = {"theta": theta, "rule": rule, "alpha": alpha, "max_labels": max_labels}
+    extra: Dict[str, Any] = {}
+    if calibration is not None:
+        fitted = read_calibration(calibration)
+        decision.update(fitted.decision)
+        extra["calibration"] = {"path": str(calibration), **fitted.summary()}
+        msg.info(f"Decision from {calibration}: " + ", ".join(f"{k}={v}" for k, v in fitted.decision.items()))
     settings = StrategySettings(
         strategy=strategy,
-        theta=theta,
         min_confidence=min_confidence,
         no_prob_policy=no_prob_policy,
         confidence=confidence,
@@ -133,52 +150,41 @@ def mine_cli(
         max_proposals=max_proposals,
         min_option_prob=min_option_prob,
         none_cutoff=none_cutoff,
+        proposer=proposer,
+        proposer_model=str(proposer_model) if proposer_model is not None else None,
+        proposer_top_m=proposer_top_m,
+        proposer_min_prob=proposer_min_prob,
+        **decision,
     )
-    grouping = read_groups(groups, loaded) if groups is not None else group_schema(loaded)
-    examples = []
-    if fewshot is not None:
-        import spacy
-
-        from ..data.readers.corpus import read_docs
-
-        examples = collect_examples(read_docs(fewshot, spacy.blank("en")), loaded)
-    pool = ExamplePool(examples, seed=seed)
-    stages = build_stages(loaded, grouping, pool, settings)
-
-    model_config = parse_model_args(model_args)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    gateway = open_gateway(model, model_config, cache if cache is not None else output_dir / "answers.sqlite")
-    decider = LabelDecider("mbre_decider", loaded, theta, min_confidence, no_prob_policy, confidence=confidence)
-    miner = Miner(stages, gateway, decider)
-
-    examples_hash = hashlib.sha256(json.dumps([e.__dict__ for e in examples], default=list).encode("utf8")).hexdigest()
-    run_settings = {
-        "schema": loaded.name,
-        "schema_hash": hashlib.sha256(json.dumps(loaded.to_dict(), sort_keys=True).encode("utf8")).hexdigest(),
-        "groups": grouping.groups if strategy == "mbre" else None,
-        "strategy": settings.to_dict(),
-        "model": model,
-        "model_id": json.loads(gateway.model_id),
-        "fewshot_examples": len(examples),
-        "fewshot_hash": examples_hash,
-        "limit": limit,
-    }
-    journal = Journal(output_dir / "journal.jsonl", run_settings)
-    prepared = list(prepare_docs(read_input(input_path, ner), loaded, limit=limit))
-    msg.info(
-        f"Mining {sum(p.n_pairs for p in prepared)} pairs in {len(prepared)} docs with strategy {strategy!r}, "
-        f"model {model!r}, {len(examples)} few-shot pairs"
+    policy = SamplePolicy(unknown=unknown, negatives=negatives, max_per_label=max_per_label or None)
+    grouping = read_groups(groups, loaded) if groups is not None else None
+    examples = collect_examples(read_docs(fewshot, spacy.blank("en")), loaded) if fewshot is not None else []
+    report = mine(
+        read_input(input_path, ner),
+        output_dir,
+        loaded,
+        settings,
+        examples=examples,
+        grouping=grouping,
+        model=model,
+        model_config=parse_model_args(model_args),
+        cache=cache,
+        limit=limit,
+        batch_pairs=batch_pairs,
+        progress=progress,
+        extra_settings=extra,
+        printer=msg,
     )
-    entries = run_mining(prepared, miner, journal, batch_pairs=batch_pairs, progress=progress)
-    resumed = journal.resumed
-    gateway.close()
-    summary, scores = write_outputs(prepared, entries, loaded, output_dir, write_jsonl)
-    report = build_report(summary, scores, run_settings, now() - start, resumed)
-    import srsly
-
-    srsly.write_json(output_dir / "report.json", report)
     _print_report(msg, report)
-    msg.good(f"Wrote {output_dir / 'mined.spacy'}, {output_dir / 'mined.jsonl'} and {output_dir / 'report.json'}")
+    written = [output_dir / "mined.spacy", output_dir / "mined.jsonl", output_dir / "report.json"]
+    if train_view:
+        counts = write_training_view(output_dir, loaded, policy)
+        written.append(output_dir / "train.spacy")
+        msg.text(
+            f"train.spacy: {counts['docs']} docs, {counts['labelled']} labelled pairs, {counts['negative']} negatives; "
+            f"left out: {counts['unknown']} unknown pairs, {counts['capped']} over the per-label cap"
+        )
+    msg.good("Wrote " + ", ".join(str(p) for p in written))
 
 
 def _print_report(msg: Printer, report: Dict[str, Any]) -> None:

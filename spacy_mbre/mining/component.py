@@ -6,8 +6,7 @@ from spacy.tokens import Doc
 
 from ..data.relations import Relation, get_relations, set_relations
 from ..data.schema import Schema, load_schema
-from ..errors import ConfigError
-from .decision import CONFIDENCES, NO_PROB_POLICIES, RAW, candidates, decide
+from .decision import PAPER, RAW, DecisionRule, decide_record
 from .queries import mining_pairs, option_relation, pair_from_key
 from .record import pair_records
 
@@ -23,6 +22,10 @@ class LabelDecider:
     source (str): Source of the written relations.
     confidence (str): "raw" (probability over the whole vocabulary, the
         paper's) or "normalised" (over the question's options).
+    rule (str): "paper" (M-BRe's Label Decision) or "combined" (judge and
+        classifier proposer together; see spacy_mbre.mining.decision).
+    alpha (float): Combined rule: the classifier's weight.
+    max_labels (int): Combined rule: labels kept per pair.
     """
 
     def __init__(
@@ -34,13 +37,11 @@ class LabelDecider:
         no_prob_policy: str = "all",
         source: str = "mined",
         confidence: str = RAW,
+        rule: str = PAPER,
+        alpha: float = 0.5,
+        max_labels: int = 1,
     ) -> None:
-        if no_prob_policy not in NO_PROB_POLICIES:
-            raise ConfigError(f"no_prob_policy must be one of {NO_PROB_POLICIES}, got {no_prob_policy!r}.")
-        if confidence not in CONFIDENCES:
-            raise ConfigError(f"confidence must be one of {CONFIDENCES}, got {confidence!r}.")
-        if not 0.0 <= theta <= 1.0 or not 0.0 <= min_confidence <= 1.0:
-            raise ConfigError(f"theta and min_confidence must be in [0, 1], got {theta}, {min_confidence}.")
+        self.rule = DecisionRule(rule, theta, min_confidence, no_prob_policy, confidence, alpha, max_labels)
         self.name = name
         self.schema = load_schema(schema)
         self.theta = theta
@@ -57,7 +58,7 @@ class LabelDecider:
         out: List[Relation] = []
         for key, record in pair_records(doc).items():
             pair = pair_from_key(doc, list(key), known)
-            for name, score in decide(candidates(record, self.confidence), self.theta, self.min_confidence, self.no_prob_policy):
+            for name, score in decide_record(record, self.rule):
                 out.append(option_relation(pair, self.schema.option(name), score, source=self.source))
         return out
 

@@ -19,6 +19,9 @@ DEFAULT_CONFIG = {
     "no_prob_policy": "all",
     "source": "mined",
     "confidence": "raw",
+    "rule": "paper",
+    "alpha": 0.5,
+    "max_labels": 1,
 }
 
 
@@ -37,6 +40,9 @@ def make_decider(
     no_prob_policy: str,
     source: str,
     confidence: str,
+    rule: str,
+    alpha: float,
+    max_labels: int,
 ) -> Any:
     """Create the ``mbre_decider`` component.
 
@@ -52,8 +58,15 @@ def make_decider(
         next-token distribution (the paper's; falls back to "normalised" for
         models that report no option mass); "normalised": over the
         question's options only.
+    rule (str): "paper" (the rules above) or "combined": score every verified
+        option by the judge's P(yes) and the classifier proposer's
+        probability, keep the ``max_labels`` best at or above theta (fit theta
+        and alpha with ``python -m spacy_mbre calibrate``).
+    alpha (float): Combined rule: the classifier's weight in the score.
+    max_labels (int): Combined rule: labels kept per pair.
     RETURNS (LabelDecider): The component.
     """
     from .component import LabelDecider
 
-    return LabelDecider(name, schema, theta, min_confidence, no_prob_policy, source, confidence)
+    return LabelDecider(name, schema, theta, min_confidence, no_prob_policy, source, confidence, rule, alpha,
+                        max_labels)

@@ -26,17 +26,38 @@ as the paper's 0.01 does in practice) and "none" treats the ambiguity as no
 relation (for precision). If any candidate of a pair lacks a probability, the
 pair is decided as if none had one.
 
+**The combined rule** (``rule="combined"``, for the classifier proposer):
+every *verified* option of the pair — answered yes or no — gets the score
+
+    s(o) = P_yes(o) ** (1 - alpha) * P_clf(o) ** alpha
+
+a weighted geometric mean of the judge's normalised P(yes) for o and the
+classifier proposer's probability of o (alpha = 0: the judge alone; 1: the
+classifier alone). The ``max_labels`` best options with s ≥ ``theta`` are
+kept. Options without a classifier probability (proposed only by the groups)
+use ``P_clf = 1 - P(no relation)``; an answer without probabilities counts
+as P_yes = 1 for "yes" and 0 otherwise. ``theta`` and ``alpha`` are not
+meant to be set by hand: ``python -m spacy_mbre calibrate`` fits them on
+the few-shot gold (:mod:`spacy_mbre.mining.calibration`).
+
 Note: with the shipped Qwen2.5-Coder-1.5B the yes/no tokens take 95–99% of the
 next-token mass and a "yes" answer means P(yes) > P(no), so even the raw
 confidence of a "yes" is above ~0.48: the paper's θ = 0.01 keeps every
 candidate. θ starts to filter above 0.5 (see the θ sweep in the benchmarks).
 """
+from dataclasses import asdict, dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from ..errors import ConfigError
+from .record import BIN, CLF
 
 from .tasks.binary.parser import YES
 from .tasks.multiclass.parser import NONE
 
 NO_PROB_POLICIES = ("all", "none")
+PAPER = "paper"
+COMBINED = "combined"
+RULES = (PAPER, COMBINED)
 RAW = "raw"
 NORMALISED = "normalised"
 CONFIDENCES = (RAW, NORMALISED)
@@ -103,3 +124,77 @@ def decide(
     if not has_probs:
         return [(name, None) for name, _ in cands] if no_prob_policy == "all" else []
     return [(name, score) for name, score in cands if score is not None and score >= theta]
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """The Label Decision's settings.
+
+    rule (str): "paper" (M-BRe's rule, above) or "combined".
+    theta (float): The threshold (paper: for several "yes"; combined: on s).
+    min_confidence (float): Paper rule: threshold for a single "yes".
+    no_prob_policy (str): Paper rule: several "yes" without probabilities.
+    confidence (str): Paper rule: "raw" or "normalised".
+    alpha (float): Combined rule: the classifier's weight in s, in [0, 1].
+    max_labels (int): Combined rule: labels kept per pair (at most).
+    """
+
+    rule: str = PAPER
+    theta: float = 0.01
+    min_confidence: float = 0.0
+    no_prob_policy: str = "all"
+    confidence: str = RAW
+    alpha: float = 0.5
+    max_labels: int = 1
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ConfigError(f"The decision rule must be one of {RULES}, got {self.rule!r}.")
+        if self.no_prob_policy not in NO_PROB_POLICIES:
+            raise ConfigError(f"no_prob_policy must be one of {NO_PROB_POLICIES}, got {self.no_prob_policy!r}.")
+        if self.confidence not in CONFIDENCES:
+            raise ConfigError(f"confidence must be one of {CONFIDENCES}, got {self.confidence!r}.")
+        for name in ("theta", "min_confidence", "alpha"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"{name} must be in [0, 1], got {getattr(self, name)}.")
+        if self.max_labels < 1:
+            raise ConfigError(f"max_labels must be >= 1, got {self.max_labels}.")
+
+    def to_dict(self) -> Dict[str, Any]:
+        """RETURNS (Dict[str, Any]): The settings."""
+        return asdict(self)
+
+
+def combined_scores(record: Dict[str, Any], alpha: float) -> List[Candidate]:
+    """record (Dict[str, Any]): A pair's stored stage answers.
+    alpha (float): The classifier's weight.
+    RETURNS (List[Candidate]): Every verified option with its combined score
+        s (see the module docs), best first (ties: question order).
+    """
+    clf = (record.get(CLF) or [{}])[0]
+    probs = clf.get("probs") or {}
+    none = clf.get("none")
+    out: List[Candidate] = []
+    for entry in record.get(BIN, []):
+        name = entry["option"]
+        p_yes = entry.get("p_yes")
+        if p_yes is None:
+            p_yes = 1.0 if entry.get("choice") == YES else 0.0
+        p_clf = probs.get(name)
+        if p_clf is None:
+            p_clf = 1.0 - float(none) if none is not None else 1.0
+        score = float(p_yes) ** (1.0 - alpha) * float(p_clf) ** alpha
+        out.append((name, score))
+    order = sorted(range(len(out)), key=lambda i: (-(out[i][1] or 0.0), i))
+    return [out[i] for i in order]
+
+
+def decide_record(record: Dict[str, Any], rule: DecisionRule) -> List[Candidate]:
+    """record (Dict[str, Any]): A pair's stored stage answers.
+    rule (DecisionRule): The settings.
+    RETURNS (List[Candidate]): The kept options with their scores.
+    """
+    if rule.rule == COMBINED:
+        kept = [(name, score) for name, score in combined_scores(record, rule.alpha) if (score or 0.0) >= rule.theta]
+        return kept[: rule.max_labels]
+    return decide(candidates(record, rule.confidence), rule.theta, rule.min_confidence, rule.no_prob_policy)

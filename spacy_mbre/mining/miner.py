@@ -49,11 +49,12 @@ from .gateway import USAGE_KEYS, LLMGateway
 from .journal import Journal, doc_fingerprint
 from .queries import MINING_KEY, mining_pairs
 from .record import clear as clear_record
-from .strategies import STAGE_NAMES
-from .tasks.base import MiningTask
+from .proposers import LocalProposer
+from .strategies import STAGE_NAMES, Stage
 
 HIDDEN_LABEL = "ENT"
 STAT_KEYS = ("prompts", "llm_calls", "cache_hits", "unparseable", *USAGE_KEYS, "seconds")
+LOCAL_KEYS = ("pairs_scored", "unscored")
 
 
 @dataclass
@@ -112,17 +113,20 @@ def add_stats(total: Dict[str, Dict[str, float]], stage: str, values: Dict[str, 
     for key, value in values.items():
         if key in counters:
             counters[key] += value
+        elif key in LOCAL_KEYS:
+            counters[key] = counters.get(key, 0) + value
 
 
 class Miner:
     """Runs the stages and the decision over batches of docs.
 
-    stages (Sequence[MiningTask]): The strategy's stages.
+    stages (Sequence[Stage]): The strategy's stages: LLM tasks, and local
+        proposers (run on the batch, no question asked).
     gateway (LLMGateway): Model access, cache and accounting.
     decider (LabelDecider): The Label Decision.
     """
 
-    def __init__(self, stages: Sequence[MiningTask], gateway: LLMGateway, decider: LabelDecider) -> None:
+    def __init__(self, stages: Sequence[Stage], gateway: LLMGateway, decider: LabelDecider) -> None:
         self.stages = list(stages)
         self.gateway = gateway
         self.decider = decider
@@ -135,6 +139,10 @@ class Miner:
         stats = [new_stats() for _ in docs]
         for stage in self.stages:
             name = STAGE_NAMES[stage.stage]
+            if isinstance(stage, LocalProposer):
+                for d, counts in enumerate(stage.propose(docs)):
+                    add_stats(stats[d], name, counts)
+                continue
             plans = [stage.plan(doc) for doc in docs]
             questions = [stage.render(doc, p) for doc, plan in zip(docs, plans) for p in plan]
             asked = self.gateway.ask(questions) if questions else []

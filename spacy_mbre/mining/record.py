@@ -9,13 +9,20 @@
                   "mass": 0.97 or None,
                   "proposed": ["Cause-Effect(e2,e1)"]}, ...],
          "bin": [{"option": "Cause-Effect(e2,e1)", "answer": "yes",
-                  "choice": "yes", "p_yes": 0.93 or None, "mass": 0.98 or None}, ...]},
+                  "choice": "yes", "p_yes": 0.93 or None, "mass": 0.98 or None}, ...],
+         "clf": [{"probs": {"Cause-Effect(e2,e1)": 0.71, ...}, "none": 0.12,
+                  "proposed": ["Cause-Effect(e2,e1)", ...]}]},   # classifier proposer
         ...]}
 
 ``probs``/``p_yes`` are renormalised over the question's options; ``mass`` is
 the share of the model's whole next-token distribution that the options got
 (None if the model does not report it). Their product is the option's raw
 probability, the paper's confidence.
+
+``clf`` is written by the trained-classifier proposer
+(:mod:`spacy_mbre.mining.proposers.classifier`): the classifier's probability
+of every option (``probs``) and of "no relation" (``none``), and the options
+it sends to verification (``proposed``).
 
 ``choice`` is None when the answer was unparseable. A pair record without a
 ``"bin"`` key was not verified (the ``multiclass`` strategy); an empty list
@@ -31,6 +38,7 @@ from .queries import MINING_KEY
 
 MC = "mc"
 BIN = "bin"
+CLF = "clf"
 
 
 def pair_records(doc: Doc) -> Dict[PairKey, Dict[str, Any]]:

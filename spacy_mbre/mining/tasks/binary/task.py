@@ -11,7 +11,8 @@ entity texts filled in, ``Answer:``. ``Question.options`` is ("yes", "no").
 
 Which options are verified: ``candidates="all"`` (the ``binary`` strategy:
 every option) or ``"proposed"`` (the ``mbre`` strategy: the options the
-grouped multi-class stage proposed for the pair, read from the doc).
+proposers — the classifier proposer, then the grouped multi-class stage —
+stored for the pair on the doc, each asked once).
 """
 from typing import Any, Dict, List, Sequence
 
@@ -21,7 +22,7 @@ from ....data.schema import Schema
 from ....errors import ConfigError
 from ...examples import ExamplePool
 from ...queries import fill, generic, marked_text, statement
-from ...record import BIN, MC, pair_records, set_stage
+from ...record import BIN, CLF, MC, pair_records, set_stage
 from ...types import BINARY
 from ..base import MiningTask, Planned, read_template
 from .parser import NO, YES, parse_binary
@@ -72,7 +73,8 @@ class BinaryVerifyTask(MiningTask):
         out: List[Planned] = []
         for pair in pairs:
             seen: List[str] = []
-            for entry in records.get(pair.key, {}).get(MC, []):
+            record = records.get(pair.key, {})
+            for entry in [*record.get(CLF, []), *record.get(MC, [])]:
                 for name in entry.get("proposed", []):
                     if name not in seen:
                         seen.append(name)

@@ -1,0 +1,97 @@
+"""``python -m spacy_mbre calibrate``: fit the Label Decision on the few-shot
+gold by cross-fitted mining (see :mod:`spacy_mbre.mining.crossfit`)."""
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from wasabi import Printer
+
+from . import app, import_user_code
+from .mine import parse_model_args
+
+
+@app.command(
+    "calibrate",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def calibrate_cli(
+    ctx: typer.Context,
+    gold_path: Path = typer.Argument(..., help="The few-shot gold docs (.spacy or .jsonl), e.g. corpus/fewshot.spacy"),
+    output_dir: Path = typer.Argument(..., help="Output directory: one folder per fold and calibration.json"),
+    schema: str = typer.Option("semeval", "--schema", help="Schema file or shipped schema name"),
+    config: Optional[Path] = typer.Option(None, "--config", help="The classifier's training config (for the classifier proposer of each fold)"),
+    folds: int = typer.Option(2, "--folds", help="Folds k of the cross-fitting"),
+    objective: str = typer.Option("f1", "--objective", help="f1 (maximise the mined labels' F1) or precision (maximise recall at --target-precision)"),
+    target_precision: float = typer.Option(0.6, "--target-precision", help="The precision target of --objective precision"),
+    groups: Optional[Path] = typer.Option(None, "--groups", help="groups.json from `group` (grouped proposer)"),
+    strategy: str = typer.Option("mbre", "--strategy", help="binary or mbre (the strategy the pool is mined with)"),
+    proposer: str = typer.Option("classifier", "--proposer", help="groups, classifier or both"),
+    proposer_top_m: int = typer.Option(2, "--proposer-top-m", help="Options the classifier proposes per pair"),
+    proposer_min_prob: float = typer.Option(0.0, "--proposer-min-prob", help="Minimum classifier probability of a proposal"),
+    max_labels: int = typer.Option(1, "--max-labels", help="Labels kept per pair"),
+    seed: int = typer.Option(0, "--seed", help="Seed of the folds and of the in-context example draws"),
+    n_pos: int = typer.Option(3, "--n-pos", help="Positive examples per binary prompt"),
+    n_neg: int = typer.Option(4, "--n-neg", help="Negative examples per binary prompt"),
+    model: str = typer.Option("spacy-mbre.LlamaCpp.v1", "--model", help="A registered spacy-llm model"),
+    model_args: List[str] = typer.Option([], "--model-arg", help="key=value for the model's config; repeatable"),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="Answer cache (sqlite), shared with the pool's `mine` run (default OUTPUT_DIR/answers.sqlite)"),
+    batch_pairs: int = typer.Option(32, "--batch-pairs", help="Pairs per model batch"),
+    code: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file to import first (registers extra functions)"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars"),
+) -> None:
+    """Split the few-shot gold into folds, mine each fold (gold hidden) with
+    in-context examples and a classifier proposer from the other folds, and
+    choose the combined Label Decision's alpha and theta where the gold is
+    known. Writes calibration.json for `mine --calibration`. Extra options
+    are spaCy config overrides for the fold proposers' training, e.g.
+    `--training.max_steps 150`. Rerunning resumes."""
+    import spacy
+    from spacy.cli._util import parse_config_overrides
+
+    from ..data.readers.corpus import read_docs
+    from ..data.schema import load_schema
+    from ..mining.crossfit import crossfit_calibrate
+    from ..mining.grouping import read_groups
+    from ..mining.strategies import StrategySettings
+
+    msg = Printer()
+    import_user_code(code)
+    loaded = load_schema(schema)
+    settings = StrategySettings(
+        strategy=strategy,
+        seed=seed,
+        n_pos=n_pos,
+        n_neg=n_neg,
+        proposer=proposer,
+        proposer_model="<trained per fold>" if strategy == "mbre" and proposer != "groups" else None,
+        proposer_top_m=proposer_top_m,
+        proposer_min_prob=proposer_min_prob,
+        rule="combined",
+        max_labels=max_labels,
+    )
+    docs = list(read_docs(gold_path, spacy.blank("en")))
+    calibration = crossfit_calibrate(
+        docs,
+        output_dir,
+        loaded,
+        settings,
+        config_path=config,
+        overrides=parse_config_overrides(ctx.args),
+        folds=folds,
+        objective=objective,
+        target_precision=target_precision,
+        grouping=read_groups(groups, loaded) if groups is not None else None,
+        mine_options={"model": model, "model_config": parse_model_args(model_args),
+                      "cache": cache if cache is not None else output_dir / "answers.sqlite",
+                      "batch_pairs": batch_pairs, "progress": progress},
+        printer=msg,
+    )
+    rows = [(g["alpha"], f"{g['theta']:.3f}", f"{g['p']:.3f}", f"{g['r']:.3f}", f"{g['f1']:.3f}") for g in calibration.grid]
+    msg.table(rows, header=("alpha", "best theta", "P", "R", "F1"), divider=True)
+    d, s = calibration.decision, calibration.scores
+    msg.good(
+        f"Chosen on {calibration.n_pairs} calibration pairs ({calibration.n_gold} gold labels): alpha {d['alpha']}, "
+        f"theta {d['theta']:.3f} → P {s['p']:.3f} R {s['r']:.3f} F1 {s['f1']:.3f}"
+        + ("" if calibration.reached else f" (precision target {target_precision} not reached)")
+        + f"; wrote {output_dir / 'calibration.json'}"
+    )

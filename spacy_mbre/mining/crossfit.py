@@ -1,0 +1,147 @@
+"""Cross-fitted calibration data: mine the few-shot gold itself, fold by
+fold, so that the Label Decision can be fitted where the gold is known
+(:mod:`spacy_mbre.mining.calibration`).
+
+For k folds (a seeded split that spreads each gold option over the folds):
+fold f is mined with in-context examples from the other folds only and — for
+the classifier proposer — with a proposer trained on the other folds only
+(``spacy train`` with the given config and overrides, in this process). The
+answer cache is shared with the pool's mining, so equal questions are never
+asked twice. Every step is skipped when its output exists: an interrupted
+calibration resumes.
+
+    out/fold0/{train,held}.spacy, out/fold0/proposer/model-{best,last}, out/fold0/mined/...
+    out/calibration.json
+"""
+import dataclasses
+import random
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+from spacy.tokens import Doc
+from wasabi import Printer
+
+from ..data.schema import Schema
+from ..errors import ConfigError
+from .calibration import ALPHAS, Calibration, Item, fit_decision, write_calibration
+from .examples import collect_examples
+from .grouping import Grouping
+from .queries import gold_options, mining_pairs
+from .record import pair_records
+
+
+def fold_ids(docs: Sequence[Doc], schema: Schema, k: int, seed: int) -> List[int]:
+    """docs (Sequence[Doc]): Gold docs. schema (Schema): The schema.
+    k (int): Folds. seed (int): Seed.
+    RETURNS (List[int]): The fold of each doc: docs sorted by their first
+        gold option (seeded order within an option), then dealt round-robin,
+        so every option with at least k docs is in every fold."""
+    from ..training.fewshot import unit_classes
+
+    if k < 2 or k > len(docs):
+        raise ConfigError(f"Cross-fitting needs 2 <= folds <= {len(docs)} docs, got {k}.")
+    rng = random.Random(seed)
+    keys = [(sorted(unit_classes(doc, schema))[:1] or [""])[0] for doc in docs]
+    order = sorted(range(len(docs)), key=lambda i: (keys[i], rng.random()))
+    folds = [0] * len(docs)
+    for n, i in enumerate(order):
+        folds[i] = n % k
+    return folds
+
+
+def calibration_items(gold_docs: Sequence[Doc], mined_docs: Sequence[Doc], schema: Schema) -> List[Item]:
+    """gold_docs (Sequence[Doc]): The held-out fold with its gold relations.
+    mined_docs (Sequence[Doc]): The same docs as ``mine`` wrote them (same order).
+    schema (Schema): The schema.
+    RETURNS (List[Item]): (stage answers, gold options) per mined pair."""
+    if len(gold_docs) != len(mined_docs):
+        raise ConfigError(f"Calibration: {len(mined_docs)} mined docs for {len(gold_docs)} gold docs.")
+    items: List[Item] = []
+    for gold_doc, mined_doc in zip(gold_docs, mined_docs):
+        records = pair_records(mined_doc)
+        for pair in mining_pairs(gold_doc, schema):
+            if pair.key in records:
+                items.append((records[pair.key], gold_options(gold_doc, pair, schema)))
+    return items
+
+
+def crossfit_calibrate(
+    gold_docs: Sequence[Doc],
+    output_dir: Path,
+    schema: Schema,
+    settings: Any,
+    *,
+    config_path: Optional[Path] = None,
+    overrides: Optional[Dict[str, Any]] = None,
+    folds: int = 2,
+    objective: str = "f1",
+    target_precision: float = 0.6,
+    grouping: Optional[Grouping] = None,
+    mine_options: Optional[Dict[str, Any]] = None,
+    printer: Optional[Printer] = None,
+) -> Calibration:
+    """Mine the folds of the few-shot gold and fit the Label Decision.
+
+    gold_docs (Sequence[Doc]): The few-shot gold docs.
+    output_dir (Path): Where folds, proposers, mining runs and calibration.json go.
+    schema (Schema): The schema.
+    settings (StrategySettings): The pool's mining settings (the proposer
+        model is replaced per fold; the decision is what gets fitted).
+    config_path (Optional[Path]): The classifier's training config (needed
+        for the classifier proposer).
+    overrides (Optional[Dict[str, Any]]): spaCy config overrides for the
+        fold proposers' training (e.g. ``{"training.max_steps": 150}``).
+    folds (int): k.
+    objective (str): "f1" or "precision".
+    target_precision (float): The precision target of "precision".
+    grouping (Optional[Grouping]): The groups (grouped proposer).
+    mine_options (Optional[Dict[str, Any]]): More keyword arguments of
+        :func:`spacy_mbre.mining.run.mine` (model, model_config, cache, ...).
+    printer (Optional[Printer]): Where messages go.
+    RETURNS (Calibration): The fitted decision (also in ``calibration.json``).
+    """
+    import spacy
+
+    from ..data.readers.corpus import read_docs, write_docs
+    from ..training.self_training import train_model
+    from .run import mine
+
+    msg = printer or Printer()
+    uses_classifier = settings.strategy == "mbre" and settings.proposer != "groups"
+    if uses_classifier and config_path is None:
+        raise ConfigError("Calibrating the classifier proposer needs the classifier's training config.")
+    assignment = fold_ids(gold_docs, schema, folds, settings.seed)
+    items: List[Item] = []
+    for f in range(folds):
+        fold_dir = output_dir / f"fold{f}"
+        train_docs = [d for d, a in zip(gold_docs, assignment) if a != f]
+        held_docs = [d for d, a in zip(gold_docs, assignment) if a == f]
+        train_path, held_path = fold_dir / "train.spacy", fold_dir / "held.spacy"
+        write_docs(train_docs, train_path)
+        write_docs(held_docs, held_path)
+        fold_settings = settings
+        if uses_classifier:
+            trained = fold_dir / "proposer"
+            if not (trained / "model-last").exists():
+                msg.info(f"Fold {f}: training the proposer on {len(train_docs)} docs")
+                (fold_dir / "proposer").mkdir(parents=True, exist_ok=True)
+                fold_overrides = {"paths.train": str(train_path), "paths.dev": str(train_path), **(overrides or {})}
+                train_model(Path(config_path), trained, fold_overrides)  # type: ignore[arg-type]
+            # The dev-selected model when the overrides name a dev set, else the last.
+            proposer = trained / "model-best" if (trained / "model-best").exists() else trained / "model-last"
+            fold_settings = dataclasses.replace(settings, proposer_model=str(proposer))
+        msg.info(f"Fold {f}: mining {len(held_docs)} held-out docs with examples from {len(train_docs)}")
+        nlp = spacy.blank("en")
+        mine(read_docs(held_path, nlp), fold_dir / "mined", schema, fold_settings,
+             examples=collect_examples(read_docs(train_path, nlp), schema), grouping=grouping, printer=msg,
+             **(mine_options or {}))
+        held = list(read_docs(held_path, nlp))
+        mined = list(read_docs(fold_dir / "mined" / "mined.spacy", nlp))
+        items.extend(calibration_items(held, mined, schema))
+    alphas = ALPHAS if uses_classifier else (0.0,)
+    calibration = fit_decision(items, alphas=alphas, objective=objective, target_precision=target_precision,
+                               max_labels=settings.max_labels)
+    calibration.origin = {"folds": folds, "gold_docs": len(gold_docs), "strategy": settings.to_dict(),
+                          "overrides": dict(overrides or {})}
+    write_calibration(output_dir / "calibration.json", calibration)
+    return calibration

@@ -1,0 +1,120 @@
+"""The library entry point of a mining run: :func:`mine` does what
+``python -m spacy_mbre mine`` does (the command only parses its options),
+so other steps — calibration, the benchmarks — run the same code.
+
+See :mod:`spacy_mbre.mining.miner` for how a run works and what it writes.
+"""
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterable, Optional, Sequence
+
+import srsly
+from spacy.tokens import Doc
+from wasabi import Printer
+
+from ..data.schema import Schema
+from .examples import ExamplePool, PairExample
+from .grouping import Grouping, group_schema
+
+REPORT = "report.json"
+
+
+def examples_hash(examples: Sequence[PairExample]) -> str:
+    """examples (Sequence[PairExample]): The in-context example pairs.
+    RETURNS (str): Their sha256 (part of the run's settings)."""
+    return hashlib.sha256(json.dumps([e.__dict__ for e in examples], default=list).encode("utf8")).hexdigest()
+
+
+def mine(
+    docs: Iterable[Doc],
+    output_dir: Path,
+    schema: Schema,
+    settings: Any,
+    *,
+    examples: Sequence[PairExample] = (),
+    grouping: Optional[Grouping] = None,
+    model: str = "spacy-mbre.LlamaCpp.v1",
+    model_config: Optional[Dict[str, Any]] = None,
+    cache: Optional[Path] = None,
+    limit: Optional[int] = None,
+    batch_pairs: int = 32,
+    progress: bool = True,
+    extra_settings: Optional[Dict[str, Any]] = None,
+    printer: Optional[Printer] = None,
+    write_jsonl: Optional[Callable[[Iterable[Doc], Path], Any]] = None,
+) -> Dict[str, Any]:
+    """Mine labelled pairs with an LLM; write ``mined.spacy``, ``mined.jsonl``,
+    ``report.json`` and the journal to ``output_dir``. Rerunning with the
+    same arguments after a crash continues where the last run stopped.
+
+    docs (Iterable[Doc]): Input docs with entities (gold relations are hidden
+        from the LLM and only used to score the mined labels).
+    output_dir (Path): The output directory.
+    schema (Schema): The schema.
+    settings (StrategySettings): The strategy, proposer and decision settings.
+    examples (Sequence[PairExample]): In-context examples (from few-shot gold).
+    grouping (Optional[Grouping]): The groups; None = greedy TF-IDF grouping.
+    model (str): A registered spacy-llm model.
+    model_config (Optional[Dict[str, Any]]): Its config.
+    cache (Optional[Path]): The answer cache; None = ``output_dir/answers.sqlite``.
+    limit (Optional[int]): Mine at most this many pairs.
+    batch_pairs (int): Pairs per model batch.
+    progress (bool): Show a progress bar.
+    extra_settings (Optional[Dict[str, Any]]): More settings to record in
+        the report and the journal header (e.g. the calibration's origin).
+    printer (Optional[Printer]): Where messages go.
+    write_jsonl (Optional[Callable]): Writes docs as JSONL (default: the JSONL writer).
+    RETURNS (Dict[str, Any]): The report (also written to ``report.json``).
+    """
+    from ..data.readers.jsonl import write_jsonl as default_write_jsonl
+    from .component import LabelDecider
+    from .gateway import open_gateway
+    from .journal import Journal
+    from .miner import Miner, build_report, now, prepare_docs, run_mining, write_outputs
+    from .proposers import ClassifierProposer
+    from .strategies import build_stages
+
+    start = now()
+    msg = printer or Printer()
+    grouping = grouping if grouping is not None else group_schema(schema)
+    pool = ExamplePool(list(examples), seed=settings.seed)
+    proposer = None
+    if settings.strategy == "mbre" and settings.proposer != "groups":
+        proposer = ClassifierProposer.from_path(settings.proposer_model, schema, top_m=settings.proposer_top_m,
+                                                min_prob=settings.proposer_min_prob)
+    stages = build_stages(schema, grouping, pool, settings, proposer=proposer)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    model_config = dict(model_config or {})
+    gateway = open_gateway(model, model_config, cache if cache is not None else output_dir / "answers.sqlite")
+    decider = LabelDecider("mbre_decider", schema, settings.theta, settings.min_confidence, settings.no_prob_policy,
+                           confidence=settings.confidence, rule=settings.rule, alpha=settings.alpha,
+                           max_labels=settings.max_labels)
+    miner = Miner(stages, gateway, decider)
+    run_settings = {
+        "schema": schema.name,
+        "schema_hash": hashlib.sha256(json.dumps(schema.to_dict(), sort_keys=True).encode("utf8")).hexdigest(),
+        "groups": grouping.groups if settings.strategy == "mbre" and settings.proposer != "classifier" else None,
+        "strategy": settings.to_dict(),
+        "model": model,
+        "model_id": json.loads(gateway.model_id),
+        "fewshot_examples": len(examples),
+        "fewshot_hash": examples_hash(examples),
+        "limit": limit,
+        **(extra_settings or {}),
+    }
+    journal = Journal(output_dir / "journal.jsonl", run_settings)
+    prepared = list(prepare_docs(docs, schema, limit=limit))
+    proposer_text = f", proposer {settings.proposer!r}" if settings.strategy == "mbre" else ""
+    msg.info(
+        f"Mining {sum(p.n_pairs for p in prepared)} pairs in {len(prepared)} docs with strategy "
+        f"{settings.strategy!r}{proposer_text}, model {model!r}, {len(examples)} few-shot pairs"
+    )
+    try:
+        entries = run_mining(prepared, miner, journal, batch_pairs=batch_pairs, progress=progress)
+    finally:
+        gateway.close()
+    summary, scores = write_outputs(prepared, entries, schema, output_dir, write_jsonl or default_write_jsonl)
+    report = build_report(summary, scores, run_settings, now() - start, journal.resumed)
+    srsly.write_json(output_dir / REPORT, report)
+    return report
