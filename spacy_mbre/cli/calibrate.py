@@ -1,5 +1,5 @@
-"""``python -m spacy_mbre calibrate``: fit the Label Decision on the few-shot
-gold by cross-fitted mining (see :mod:`spacy_mbre.mining.crossfit`)."""
+"""``python -m spacy_mbre calibrate``: fit the Label Decision on few-shot
+gold, by hold-out or cross-fitted mining (see :mod:`spacy_mbre.mining.crossfit`)."""
 from pathlib import Path
 from typing import List, Optional
 
@@ -16,10 +16,13 @@ from .mine import parse_model_args
 )
 def calibrate_cli(
     ctx: typer.Context,
-    gold_path: Path = typer.Argument(..., help="The few-shot gold docs (.spacy or .jsonl), e.g. corpus/fewshot.spacy"),
+    gold_path: Path = typer.Argument(..., help="Gold docs (.spacy or .jsonl): the whole few-shot set (cross-fitting) or, with --fewshot, the held-out calibration set"),
     output_dir: Path = typer.Argument(..., help="Output directory: one folder per fold and calibration.json"),
     schema: str = typer.Option("semeval", "--schema", help="Schema file or shipped schema name"),
-    config: Optional[Path] = typer.Option(None, "--config", help="The classifier's training config (for the classifier proposer of each fold)"),
+    fewshot: Optional[Path] = typer.Option(None, "--fewshot", help="Hold-out mode: the in-context example docs (disjoint from GOLD_PATH)"),
+    pool: Optional[Path] = typer.Option(None, "--pool", help="Hold-out mode: also mine this pool in the same run (shared prompts; its answers are cached for `mine --calibration`)"),
+    proposer_model: Optional[Path] = typer.Option(None, "--proposer-model", help="Hold-out mode: the classifier proposer (not trained on GOLD_PATH)"),
+    config: Optional[Path] = typer.Option(None, "--config", help="Cross-fitting: the classifier's training config (a proposer is trained per fold)"),
     folds: int = typer.Option(2, "--folds", help="Folds k of the cross-fitting"),
     objective: str = typer.Option("f1", "--objective", help="f1 (maximise the mined labels' F1) or precision (maximise recall at --target-precision)"),
     target_precision: float = typer.Option(0.6, "--target-precision", help="The precision target of --objective precision"),
@@ -39,18 +42,23 @@ def calibrate_cli(
     code: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file to import first (registers extra functions)"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show progress bars"),
 ) -> None:
-    """Split the few-shot gold into folds, mine each fold (gold hidden) with
-    in-context examples and a classifier proposer from the other folds, and
-    choose the combined Label Decision's alpha and theta where the gold is
-    known. Writes calibration.json for `mine --calibration`. Extra options
-    are spaCy config overrides for the fold proposers' training, e.g.
-    `--training.max_steps 150`. Rerunning resumes."""
+    """Mine gold docs with their gold hidden and choose the combined Label
+    Decision's alpha and theta where the gold is known; writes
+    calibration.json for `mine --calibration`. Hold-out mode (--fewshot
+    given): GOLD_PATH is a held-out calibration set, mined with the given
+    examples and proposer (and the pool, sharing prompts). Cross-fitting
+    (otherwise): GOLD_PATH is split into --folds folds, each mined with
+    examples and a proposer trained from the other folds; extra options are
+    spaCy config overrides for that training, e.g. `--training.max_steps 150`.
+    Rerunning resumes."""
     import spacy
     from spacy.cli._util import parse_config_overrides
 
     from ..data.readers.corpus import read_docs
     from ..data.schema import load_schema
-    from ..mining.crossfit import crossfit_calibrate
+    from ..errors import ConfigError
+    from ..mining.crossfit import crossfit_calibrate, holdout_calibrate
+    from ..mining.examples import collect_examples
     from ..mining.grouping import read_groups
     from ..mining.strategies import StrategySettings
 
@@ -63,21 +71,16 @@ def calibrate_cli(
         n_pos=n_pos,
         n_neg=n_neg,
         proposer=proposer,
-        proposer_model="<trained per fold>" if strategy == "mbre" and proposer != "groups" else None,
+        proposer_model=(str(proposer_model) if fewshot is not None and proposer_model is not None else
+                        "<trained per fold>" if fewshot is None and strategy == "mbre" and proposer != "groups" else None),
         proposer_top_m=proposer_top_m,
         proposer_min_prob=proposer_min_prob,
         rule="combined",
         max_labels=max_labels,
     )
-    docs = list(read_docs(gold_path, spacy.blank("en")))
-    calibration = crossfit_calibrate(
-        docs,
-        output_dir,
-        loaded,
-        settings,
-        config_path=config,
-        overrides=parse_config_overrides(ctx.args),
-        folds=folds,
+    nlp = spacy.blank("en")
+    docs = list(read_docs(gold_path, nlp))
+    common = dict(
         objective=objective,
         target_precision=target_precision,
         grouping=read_groups(groups, loaded) if groups is not None else None,
@@ -86,6 +89,20 @@ def calibrate_cli(
                       "batch_pairs": batch_pairs, "progress": progress},
         printer=msg,
     )
+    if fewshot is not None:
+        if ctx.args:
+            raise ConfigError(f"Hold-out mode trains nothing; unexpected options: {' '.join(ctx.args)}")
+        examples = collect_examples(read_docs(fewshot, nlp), loaded)
+        pool_docs = list(read_docs(pool, nlp)) if pool is not None else []
+        calibration = holdout_calibrate(docs, output_dir, loaded, settings, examples=examples, pool_docs=pool_docs,
+                                        **common)  # type: ignore[arg-type]
+    else:
+        if pool is not None or proposer_model is not None:
+            raise ConfigError("--pool and --proposer-model belong to hold-out mode (--fewshot); cross-fitting trains "
+                              "a proposer per fold.")
+        calibration = crossfit_calibrate(docs, output_dir, loaded, settings, config_path=config,
+                                         overrides=parse_config_overrides(ctx.args), folds=folds,
+                                         **common)  # type: ignore[arg-type]
     rows = [(g["alpha"], f"{g['theta']:.3f}", f"{g['p']:.3f}", f"{g['r']:.3f}", f"{g['f1']:.3f}") for g in calibration.grid]
     msg.table(rows, header=("alpha", "best theta", "P", "R", "F1"), divider=True)
     d, s = calibration.decision, calibration.scores

@@ -1,6 +1,17 @@
-"""Cross-fitted calibration data: mine the few-shot gold itself, fold by
-fold, so that the Label Decision can be fitted where the gold is known
-(:mod:`spacy_mbre.mining.calibration`).
+"""Calibration data: mine few-shot gold docs (gold hidden) so that the
+Label Decision can be fitted where the gold is known
+(:mod:`spacy_mbre.mining.calibration`). Two ways:
+
+**Hold-out** (:func:`holdout_calibrate`): the few-shot gold is split once
+into an in-context example source (which also trains the classifier
+proposer) and a calibration set. The calibration set is mined in the same
+run as the pool — same prompts, same proposer — so the model evaluates each
+shared prompt prefix once for both (with a local model, a prefix costs as
+much as ~15 questions), and the pool's answers land in the cache: ``mine
+--calibration`` afterwards only re-reads them.
+
+**Cross-fitting** (:func:`crossfit_calibrate`), when the whole few-shot set
+should serve as examples and proposer training data:
 
 For k folds (a seeded split that spreads each gold option over the folds):
 fold f is mined with in-context examples from the other folds only and — for
@@ -63,6 +74,60 @@ def calibration_items(gold_docs: Sequence[Doc], mined_docs: Sequence[Doc], schem
             if pair.key in records:
                 items.append((records[pair.key], gold_options(gold_doc, pair, schema)))
     return items
+
+
+def holdout_calibrate(
+    held_docs: Sequence[Doc],
+    output_dir: Path,
+    schema: Schema,
+    settings: Any,
+    *,
+    examples: Sequence[Any] = (),
+    pool_docs: Sequence[Doc] = (),
+    objective: str = "f1",
+    target_precision: float = 0.6,
+    grouping: Optional[Grouping] = None,
+    mine_options: Optional[Dict[str, Any]] = None,
+    printer: Optional[Printer] = None,
+) -> Calibration:
+    """Mine a held-out gold set (and the pool, sharing prompts) and fit the
+    Label Decision on the held-out docs.
+
+    held_docs (Sequence[Doc]): The calibration docs, gold relations on them;
+        neither in ``examples`` nor in the proposer's training data.
+    output_dir (Path): Where the mining run (``mined/``) and calibration.json go.
+    schema (Schema): The schema.
+    settings (StrategySettings): The pool's mining settings (with its proposer).
+    examples (Sequence[PairExample]): The in-context examples.
+    pool_docs (Sequence[Doc]): The pool, mined in the same run (its answers
+        are cached for ``mine --calibration``); may be empty.
+    objective (str): "f1" or "precision".
+    target_precision (float): The precision target of "precision".
+    grouping (Optional[Grouping]): The groups (grouped proposer).
+    mine_options (Optional[Dict[str, Any]]): More keyword arguments of
+        :func:`spacy_mbre.mining.run.mine` (model, model_config, cache, ...).
+    printer (Optional[Printer]): Where messages go.
+    RETURNS (Calibration): The fitted decision (also in ``calibration.json``).
+    """
+    import spacy
+
+    from ..data.readers.corpus import read_docs
+    from .run import mine
+
+    msg = printer or Printer()
+    held_docs = list(held_docs)
+    msg.info(f"Mining {len(held_docs)} held-out gold docs" + (f" with {len(pool_docs)} pool docs" if pool_docs else ""))
+    mine([d.copy() for d in held_docs] + [d.copy() for d in pool_docs], output_dir / "mined", schema, settings,
+         examples=examples, grouping=grouping, printer=msg, **(mine_options or {}))
+    mined = list(read_docs(output_dir / "mined" / "mined.spacy", spacy.blank("en")))[: len(held_docs)]
+    items = calibration_items(held_docs, mined, schema)
+    uses_classifier = settings.strategy == "mbre" and settings.proposer != "groups"
+    calibration = fit_decision(items, alphas=ALPHAS if uses_classifier else (0.0,), objective=objective,
+                               target_precision=target_precision, max_labels=settings.max_labels)
+    calibration.origin = {"mode": "holdout", "held_docs": len(held_docs), "pool_docs": len(pool_docs),
+                          "examples": len(examples), "strategy": settings.to_dict()}
+    write_calibration(output_dir / "calibration.json", calibration)
+    return calibration
 
 
 def crossfit_calibrate(
@@ -141,7 +206,7 @@ def crossfit_calibrate(
     alphas = ALPHAS if uses_classifier else (0.0,)
     calibration = fit_decision(items, alphas=alphas, objective=objective, target_precision=target_precision,
                                max_labels=settings.max_labels)
-    calibration.origin = {"folds": folds, "gold_docs": len(gold_docs), "strategy": settings.to_dict(),
+    calibration.origin = {"mode": "crossfit", "folds": folds, "gold_docs": len(gold_docs), "strategy": settings.to_dict(),
                           "overrides": dict(overrides or {})}
     write_calibration(output_dir / "calibration.json", calibration)
     return calibration

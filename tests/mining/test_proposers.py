@@ -155,3 +155,33 @@ def test_calibrate_cross_fits_and_mine_uses_it(tmp_path, semeval_files):
     assert mined["settings"]["strategy"]["rule"] == "combined"
     assert mined["settings"]["strategy"]["theta"] == cal["decision"]["theta"]
     assert mined["settings"]["calibration"]["n_pairs"] == 16
+
+
+def test_holdout_calibration_shares_the_pool_run(tmp_path, semeval_files, proposer_model):
+    """Hold-out mode: calibration set and pool mined in one run; the pool's
+    `mine --calibration` afterwards is served from the cache."""
+    from spacy_mbre.data.readers.corpus import write_docs
+
+    docs = list(read_docs(semeval_files["docs"], spacy.blank("en")))
+    examples, held, pool = tmp_path / "ex.spacy", tmp_path / "held.spacy", tmp_path / "pool.spacy"
+    write_docs(docs[:8], examples)
+    write_docs(docs[8:12], held)
+    write_docs(docs[12:], pool)
+    cache = tmp_path / "answers.sqlite"
+    common = ["--model", FAKE, "--model-arg", f"gold={semeval_files['gold']}", "--no-progress", "--cache", str(cache)]
+    result = CliRunner().invoke(app, ["calibrate", str(held), str(tmp_path / "cal"), "--fewshot", str(examples),
+                                      "--pool", str(pool), "--proposer-model", str(proposer_model), *common])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    cal = json.loads((tmp_path / "cal" / "calibration.json").read_text())
+    assert cal["origin"]["mode"] == "holdout" and cal["origin"]["held_docs"] == 4 and cal["origin"]["pool_docs"] == 4
+    assert cal["n_pairs"] == 4
+    assert cal["n_gold"] == 4  # the held-out docs kept their gold while mined (mining works on copies)
+    out = tmp_path / "pool_run"
+    result = CliRunner().invoke(app, ["mine", str(pool), str(out), "--schema", "semeval", "--fewshot", str(examples),
+                                      "--proposer", "classifier", "--proposer-model", str(proposer_model),
+                                      "--calibration", str(tmp_path / "cal" / "calibration.json"), *common])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    report = json.loads((out / "report.json").read_text())
+    assert report["total"]["llm_calls"] == 0 and report["total"]["cache_hits"] == report["total"]["prompts"] > 0
+    result = CliRunner().invoke(app, ["calibrate", str(held), str(tmp_path / "cal2"), "--pool", str(pool), *common])
+    assert isinstance(result.exception, ConfigError) and "hold-out" in str(result.exception)
