@@ -50,8 +50,12 @@ def mining_row(report: Dict[str, Any], path: Path) -> Dict[str, Any]:
         total = report["total"]
         gold = report.get("gold") or {}
         micro = gold.get("micro") or {}
+        strategy = settings["strategy"]
+        name = strategy["strategy"]
+        if name == "mbre" and strategy.get("proposer", "groups") != "groups":
+            name = f"mbre ({strategy['proposer']} proposer, {strategy.get('rule', 'paper')} rule)"
         return {
-            "strategy": settings["strategy"]["strategy"],
+            "strategy": name,
             "theta": settings["strategy"]["theta"],
             "schema": settings["schema"],
             "docs": report["docs"],
@@ -175,7 +179,30 @@ def build_report(
     """
     if not minings and not evals:
         raise ConfigError("The report needs at least one mining report or evaluation result.")
-    return {"title": title, "mining": list(minings), "evaluation": list(evals), "theta_sweep": sweep}
+    return {"title": title, "mining": list(minings), "evaluation": list(evals), "theta_sweep": sweep,
+            "verdict": verdict(evals)}
+
+
+def verdict(evals: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Each evaluation row against the first one (the baseline, e.g. gold
+    only), on the SemEval official macro-F1 where both have it, else micro-F1.
+
+    evals (Sequence[Dict[str, Any]]): Rows from :func:`eval_row`.
+    RETURNS (List[Dict[str, Any]]): One entry per compared row: run,
+        baseline, metric, both values, the difference and whether it is better.
+    """
+    if len(evals) < 2:
+        return []
+    base = evals[0]
+    out = []
+    for row in evals[1:]:
+        metric = "semeval_macro_f" if row.get("semeval_macro_f") is not None and base.get("semeval_macro_f") is not None else "micro_f"
+        if row.get(metric) is None or base.get(metric) is None:
+            continue
+        diff = float(row[metric]) - float(base[metric])
+        out.append({"run": row["label"], "baseline": base["label"], "metric": metric, "value": row[metric],
+                    "baseline_value": base[metric], "difference": diff, "better": diff > 0})
+    return out
 
 
 def _fmt(value: Any, digits: int = 3) -> str:
@@ -233,6 +260,12 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
                 + " |"
             )
         lines += ["", "Sources: " + ", ".join(f"`{row['source']}`" for row in report["evaluation"]), ""]
+        for item in report.get("verdict") or []:
+            metric = "SemEval official macro-F1" if item["metric"] == "semeval_macro_f" else "micro-F1"
+            word = "beats" if item["better"] else "does not beat"
+            lines += [f"**On the test set, {item['run']} {word} {item['baseline']}: {metric} "
+                      f"{100 * item['value']:.2f} vs {100 * item['baseline_value']:.2f} "
+                      f"({100 * item['difference']:+.2f}).**", ""]
     sweep = report.get("theta_sweep")
     if sweep:
         lines += [

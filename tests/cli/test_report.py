@@ -136,3 +136,19 @@ def test_report_with_sweep(tmp_path):
     assert data["theta_sweep"]["strategy"] == "mbre"
     assert (out / "theta_sweep.png").exists()
     assert "θ sweep" in (out / "report.md").read_text()
+
+
+def test_verdict_says_whether_mined_beats_gold_only():
+    from spacy_mbre.reporting import build_report, to_markdown
+
+    gold = {"label": "gold-only", "semeval_macro_f": 0.30, "micro_f": 0.35, "docs": 10, "source": "g.json"}
+    better = {"label": "gold+mined", "semeval_macro_f": 0.34, "micro_f": 0.33, "docs": 10, "source": "m.json"}
+    worse = {"label": "gold+mined", "semeval_macro_f": 0.25, "micro_f": 0.40, "docs": 10, "source": "m.json"}
+    for row in (gold, better, worse):
+        row.update({k: None for k in ("micro_p", "micro_r", "macro_f", "accuracy")})
+    report = build_report([], [gold, better])
+    assert report["verdict"][0]["better"] and report["verdict"][0]["difference"] == pytest.approx(0.04)
+    assert "gold+mined beats gold-only: SemEval official macro-F1 34.00 vs 30.00 (+4.00)" in to_markdown(report)
+    report = build_report([], [gold, worse])
+    assert not report["verdict"][0]["better"] and "does not beat" in to_markdown(report)
+    assert build_report([], [gold])["verdict"] == []
