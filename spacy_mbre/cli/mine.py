@@ -98,7 +98,7 @@ def mine_cli(
     rule: str = typer.Option("paper", "--rule", help="Label Decision: paper (M-BRe's) or combined (judge P(yes) with the classifier's probability; needs the classifier proposer)"),
     alpha: float = typer.Option(0.5, "--alpha", help="Combined rule: the classifier's weight in the score"),
     max_labels: int = typer.Option(1, "--max-labels", help="Combined rule: labels kept per pair"),
-    calibration: Optional[Path] = typer.Option(None, "--calibration", help="calibration.json from `calibrate`: takes its rule, theta and alpha (and proposer settings) instead of the options"),
+    calibration: Optional[Path] = typer.Option(None, "--calibration", help="calibration.json from `calibrate`: takes its rule, theta, alpha and max-labels instead of the options (warns if it was fitted with other proposer or prompt settings)"),
     train_view: bool = typer.Option(True, "--train-view/--no-train-view", help="Also write train.spacy: the mined docs as training data (see --unknown, --negatives, --max-per-label)"),
     unknown: str = typer.Option("drop", "--unknown", help="train.spacy: pairs without a kept label and not a confident negative: drop (left out of the loss) or negative (trained as no relation)"),
     negatives: str = typer.Option("keep", "--negatives", help="train.spacy: confident negatives (every proposal rejected, classifier agrees): keep (as no relation) or drop"),
@@ -156,6 +156,13 @@ def mine_cli(
         proposer_min_prob=proposer_min_prob,
         **decision,
     )
+    if calibration is not None:
+        fitted_with = fitted.origin.get("strategy", {})
+        changed = [k for k in ("strategy", "proposer", "proposer_top_m", "proposer_min_prob", "n_pos", "n_neg", "seed")
+                   if k in fitted_with and fitted_with[k] != getattr(settings, k)]
+        if changed:
+            msg.warn(f"{calibration} was fitted with other settings ({', '.join(changed)}): "
+                     "its theta and alpha may not fit this run.")
     policy = SamplePolicy(unknown=unknown, negatives=negatives, max_per_label=max_per_label or None)
     grouping = read_groups(groups, loaded) if groups is not None else None
     examples = collect_examples(read_docs(fewshot, spacy.blank("en")), loaded) if fewshot is not None else []

@@ -121,11 +121,18 @@ def holdout_calibrate(
          examples=examples, grouping=grouping, printer=msg, **(mine_options or {}))
     mined = list(read_docs(output_dir / "mined" / "mined.spacy", spacy.blank("en")))[: len(held_docs)]
     items = calibration_items(held_docs, mined, schema)
+    origin = {"mode": "holdout", "held_docs": len(held_docs), "pool_docs": len(pool_docs), "examples": len(examples)}
+    return _fit(items, settings, objective, target_precision, origin, output_dir)
+
+
+def _fit(items: List[Item], settings: Any, objective: str, target_precision: float, origin: Dict[str, Any],
+         output_dir: Path) -> Calibration:
+    """Fit the decision on calibration pairs (alpha only with a classifier
+    proposer) and write ``output_dir/calibration.json``."""
     uses_classifier = settings.strategy == "mbre" and settings.proposer != "groups"
     calibration = fit_decision(items, alphas=ALPHAS if uses_classifier else (0.0,), objective=objective,
                                target_precision=target_precision, max_labels=settings.max_labels)
-    calibration.origin = {"mode": "holdout", "held_docs": len(held_docs), "pool_docs": len(pool_docs),
-                          "examples": len(examples), "strategy": settings.to_dict()}
+    calibration.origin = {**origin, "strategy": settings.to_dict()}
     write_calibration(output_dir / "calibration.json", calibration)
     return calibration
 
@@ -157,12 +164,8 @@ def crossfit_calibrate(
     overrides (Optional[Dict[str, Any]]): spaCy config overrides for the
         fold proposers' training (e.g. ``{"training.max_steps": 150}``).
     folds (int): k.
-    objective (str): "f1" or "precision".
-    target_precision (float): The precision target of "precision".
-    grouping (Optional[Grouping]): The groups (grouped proposer).
-    mine_options (Optional[Dict[str, Any]]): More keyword arguments of
-        :func:`spacy_mbre.mining.run.mine` (model, model_config, cache, ...).
-    printer (Optional[Printer]): Where messages go.
+    objective, target_precision, grouping, mine_options, printer: As for
+        :func:`holdout_calibrate`.
     RETURNS (Calibration): The fitted decision (also in ``calibration.json``).
     """
     import spacy
@@ -203,10 +206,5 @@ def crossfit_calibrate(
         held = list(read_docs(held_path, nlp))
         mined = list(read_docs(fold_dir / "mined" / "mined.spacy", nlp))
         items.extend(calibration_items(held, mined, schema))
-    alphas = ALPHAS if uses_classifier else (0.0,)
-    calibration = fit_decision(items, alphas=alphas, objective=objective, target_precision=target_precision,
-                               max_labels=settings.max_labels)
-    calibration.origin = {"mode": "crossfit", "folds": folds, "gold_docs": len(gold_docs), "strategy": settings.to_dict(),
-                          "overrides": dict(overrides or {})}
-    write_calibration(output_dir / "calibration.json", calibration)
-    return calibration
+    origin = {"mode": "crossfit", "folds": folds, "gold_docs": len(gold_docs), "overrides": dict(overrides or {})}
+    return _fit(items, settings, objective, target_precision, origin, output_dir)

@@ -101,6 +101,7 @@ def mine(
         "fewshot_examples": len(examples),
         "fewshot_hash": examples_hash(examples),
         "limit": limit,
+        **({"proposer": proposer.identity} if proposer is not None else {}),
         **(extra_settings or {}),
     }
     journal = Journal(output_dir / "journal.jsonl", run_settings)

@@ -185,3 +185,25 @@ def test_holdout_calibration_shares_the_pool_run(tmp_path, semeval_files, propos
     assert report["total"]["llm_calls"] == 0 and report["total"]["cache_hits"] == report["total"]["prompts"] > 0
     result = CliRunner().invoke(app, ["calibrate", str(held), str(tmp_path / "cal2"), "--pool", str(pool), *common])
     assert isinstance(result.exception, ConfigError) and "hold-out" in str(result.exception)
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_real_model_verifies_the_classifier_proposals(tmp_path, semeval_files, proposer_model):
+    """The default local GGUF judge behind the classifier proposer: one
+    verification question per pair, answered with probabilities."""
+    out = tmp_path / "real"
+    args = ["mine", str(semeval_files["docs"]), str(out), "--schema", "semeval", "--strategy", "mbre",
+            "--fewshot", str(semeval_files["docs"]), "--proposer", "classifier", "--proposer-model", str(proposer_model),
+            "--proposer-top-m", "1", "--limit", "3", "--batch-pairs", "64", "--no-progress"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    report = json.loads((out / "report.json").read_text())
+    assert report["pairs"] == 3 and report["stages"]["binary"]["prompts"] == 3
+    assert report["stages"]["binary"]["llm_calls"] == 3 and report["stages"]["binary"]["unparseable"] == 0
+    assert report["settings"]["model_id"]["backend"] == "spacy-mbre.LlamaCpp.v1"
+    for doc in read_docs(out / "mined.spacy", spacy.blank("en")):
+        for record in pair_records(doc).values():
+            (entry,) = record["bin"]
+            assert entry["option"] == record[CLF][0]["proposed"][0]
+            assert 0.0 < entry["p_yes"] < 1.0 and entry["choice"] in ("yes", "no")

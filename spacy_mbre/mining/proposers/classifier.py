@@ -17,6 +17,7 @@ most probable options (never "no relation") whose probability is at least
 encoder's limit) get no proposal. The Label Decision's ``combined`` rule
 (:mod:`spacy_mbre.mining.decision`) uses the stored probabilities.
 """
+import hashlib
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Union
@@ -47,6 +48,20 @@ def find_classifier(nlp: Language, component: Optional[str] = None) -> Any:
         f"The proposer pipeline has no mbre_relations component{f' named {component!r}' if component else ''} "
         f"(components: {', '.join(nlp.pipe_names) or 'none'})."
     )
+
+
+def pipeline_fingerprint(path: Path) -> str:
+    """path (Path): A pipeline directory.
+    RETURNS (str): sha256 over its files' relative paths and contents, so a
+        retrained proposer at the same path is a different proposer (a mining
+        journal written with the old one is not resumed with the new one)."""
+    digest = hashlib.sha256()
+    for file_path in sorted(p for p in path.rglob("*") if p.is_file()):
+        digest.update(str(file_path.relative_to(path)).encode("utf8"))
+        with file_path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
 
 
 class ClassifierProposer:
@@ -88,6 +103,7 @@ class ClassifierProposer:
                 "Train it with the same schema."
             )
         self.labels = labels
+        self.fingerprint = ""
 
     @classmethod
     def from_path(cls, path: Union[str, Path], schema: Schema, **kwargs: Any) -> "ClassifierProposer":
@@ -102,13 +118,15 @@ class ClassifierProposer:
             nlp = spacy.load(path)
         except OSError as err:
             raise ConfigError(f"Cannot load the proposer pipeline at {path}: {err}") from None
-        return cls(nlp, schema, **kwargs)
+        proposer = cls(nlp, schema, **kwargs)
+        proposer.fingerprint = pipeline_fingerprint(Path(path))
+        return proposer
 
     @property
     def identity(self) -> Dict[str, Any]:
         """RETURNS (Dict[str, Any]): What the report records of the proposer."""
         return {"labels": len(self.labels), "top_m": self.top_m, "min_prob": self.min_prob,
-                "component": self.classifier.name}
+                "component": self.classifier.name, "fingerprint": self.fingerprint}
 
     def propose(self, docs: Sequence[Doc]) -> List[Dict[str, float]]:
         """Score every pair of the docs and store the proposals on them.
