@@ -36,8 +36,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
-
-from benchlib import REPO, mean_sd, run, run_cli, run_meta
+from benchlib import REPO, mean_sd, run_cli, run_meta
 
 WORK = REPO / "bench" / "work" / "ds"
 DATA = REPO.parent / "shared" / "data" / "semeval2010_task8"
@@ -131,7 +130,9 @@ def _evaluate(model: Path, test: Path, metrics: Path, tag: str) -> Dict[str, Any
 def train(
     gold: str = typer.Option("gold-1pct", help="Name of the gold set in --work (from `splits`)"),
     arm: List[str] = typer.Option([], "--arm", help="NAME=file.spacy[,file2.spacy]: gold + these files; repeatable"),
-    control: List[str] = typer.Option([], "--control", help="An arm name: also train gold only for as many steps as that arm ran (per seed)"),
+    control: List[str] = typer.Option(
+        [], "--control", help="An arm name: also train gold only for as many steps as that arm ran (per seed)"
+    ),
     seeds: str = typer.Option("1,2,3", help="Training seeds"),
     config: Path = typer.Option(REPO / "configs" / "semeval.cfg", help="Training config"),
     batch_size: int = typer.Option(16, help="Sentences per batch"),

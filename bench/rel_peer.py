@@ -52,11 +52,10 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import spacy
 import typer
+from benchlib import REPO, print_table, run_meta
 from spacy.language import Language
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc, Span
-
-from benchlib import REPO, print_table, run_meta
 
 from spacy_mbre.cli import import_user_code
 from spacy_mbre.cli.mine import parse_model_args

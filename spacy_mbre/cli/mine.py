@@ -64,45 +64,129 @@ def read_input(path: Path, ner: str) -> Iterable[Any]:
 
 @app.command("mine")
 def mine_cli(
-    input_path: Path = typer.Argument(..., help="Docs with entities (.spacy or .jsonl; gold labels are hidden from the LLM and used for scoring) or raw text (.txt, one text per line)"),
-    output_dir: Path = typer.Argument(..., help="Output directory: mined.spacy, mined.jsonl, report.json, journal.jsonl"),
+    input_path: Path = typer.Argument(
+        ...,
+        help=(
+            "Docs with entities (.spacy or .jsonl; gold labels are hidden from the LLM and used for scoring) or raw"
+            " text (.txt, one text per line)"
+        ),
+    ),
+    output_dir: Path = typer.Argument(
+        ...,
+        help="Output directory: mined.spacy, mined.jsonl, report.json, journal.jsonl",
+    ),
     schema: str = typer.Option("semeval", "--schema", help="Schema file or shipped schema name"),
-    groups: Optional[Path] = typer.Option(None, "--groups", help="groups.json from `group` (default: greedy TF-IDF grouping of the schema)"),
+    groups: Optional[Path] = typer.Option(
+        None, "--groups",
+        help="groups.json from `group` (default: greedy TF-IDF grouping of the schema)",
+    ),
     fewshot: Optional[Path] = typer.Option(None, "--fewshot", help="Gold docs (.spacy/.jsonl) for in-context examples"),
     strategy: str = typer.Option("mbre", "--strategy", help="binary, multiclass or mbre"),
     mode: Optional[str] = typer.Option(None, "--mode", help="relations or typing (default: from the schema's kind)"),
-    theta: float = typer.Option(0.01, "--theta", help="Label Decision threshold (paper rule: for several 'yes' labels; combined rule: on the combined score)"),
-    min_confidence: float = typer.Option(0.0, "--min-confidence", help="Drop a single 'yes' label below this confidence"),
-    no_prob_policy: str = typer.Option("all", "--no-prob-policy", help="Several 'yes' without probabilities: all or none"),
-    confidence: str = typer.Option("raw", "--confidence", help="Confidence for theta/min-confidence: raw (over the whole vocabulary, the paper's) or normalised (over the options)"),
-    model: str = typer.Option("spacy-mbre.LlamaCpp.v1", "--model", help="A registered spacy-llm model (llm_models registry)"),
+    theta: float = typer.Option(
+        0.01, "--theta",
+        help="Label Decision threshold (paper rule: for several 'yes' labels; combined rule: on the combined score)",
+    ),
+    min_confidence: float = typer.Option(
+        0.0, "--min-confidence",
+        help="Drop a single 'yes' label below this confidence",
+    ),
+    no_prob_policy: str = typer.Option(
+        "all", "--no-prob-policy",
+        help="Several 'yes' without probabilities: all or none",
+    ),
+    confidence: str = typer.Option(
+        "raw", "--confidence",
+        help=(
+            "Confidence for theta/min-confidence: raw (over the whole vocabulary, the paper's) or normalised (over "
+            "the options)"
+        ),
+    ),
+    model: str = typer.Option(
+        "spacy-mbre.LlamaCpp.v1", "--model",
+        help="A registered spacy-llm model (llm_models registry)",
+    ),
     model_args: List[str] = typer.Option([], "--model-arg", help="key=value for the model's config; repeatable"),
-    code: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file to import first (registers extra functions)"),
+    code: Optional[Path] = typer.Option(
+        None, "--code", "-c",
+        help="Python file to import first (registers extra functions)",
+    ),
     ner: str = typer.Option("en_core_web_sm", "--ner", help="spaCy NER pipeline for raw text input"),
     limit: Optional[int] = typer.Option(None, "--limit", help="Mine at most this many pairs (in input order)"),
-    batch_pairs: int = typer.Option(32, "--batch-pairs", help="Pairs per model batch; questions of a batch are sorted by shared prefix"),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Answer cache (sqlite; default OUTPUT_DIR/answers.sqlite); share it between strategies"),
+    batch_pairs: int = typer.Option(
+        32, "--batch-pairs",
+        help="Pairs per model batch; questions of a batch are sorted by shared prefix",
+    ),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache",
+        help="Answer cache (sqlite; default OUTPUT_DIR/answers.sqlite); share it between strategies",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the in-context example draws"),
     n_pos: int = typer.Option(3, "--n-pos", help="Positive examples per binary prompt"),
     n_neg: int = typer.Option(4, "--n-neg", help="Negative examples per binary prompt"),
     n_per_option: int = typer.Option(1, "--n-per-option", help="Multi-class examples per option of a group"),
     n_none: int = typer.Option(1, "--n-none", help="Multi-class 'none' examples per group"),
     option_keys: str = typer.Option("letters", "--option-keys", help="Multi-class answer keys: letters or names"),
-    max_proposals: int = typer.Option(1, "--max-proposals", help="Options a group proposes for verification (with probabilities)"),
+    max_proposals: int = typer.Option(
+        1, "--max-proposals",
+        help="Options a group proposes for verification (with probabilities)",
+    ),
     min_option_prob: float = typer.Option(0.05, "--min-option-prob", help="Min probability of a proposed option"),
     none_cutoff: float = typer.Option(0.5, "--none-cutoff", help="P(none) at or above which a group proposes nothing"),
-    proposer: str = typer.Option("groups", "--proposer", help="mbre's proposer: groups (the paper's grouped multi-class questions), classifier (a trained mbre_relations pipeline, --proposer-model) or both"),
-    proposer_model: Optional[Path] = typer.Option(None, "--proposer-model", help="Trained pipeline of the classifier proposer, e.g. training/gold/model-best"),
+    proposer: str = typer.Option(
+        "groups", "--proposer",
+        help=(
+            "mbre's proposer: groups (the paper's grouped multi-class questions), classifier (a trained "
+            "mbre_relations pipeline, --proposer-model) or both"
+        ),
+    ),
+    proposer_model: Optional[Path] = typer.Option(
+        None, "--proposer-model",
+        help="Trained pipeline of the classifier proposer, e.g. training/gold/model-best",
+    ),
     proposer_top_m: int = typer.Option(2, "--proposer-top-m", help="Options the classifier proposes per pair"),
-    proposer_min_prob: float = typer.Option(0.0, "--proposer-min-prob", help="Minimum classifier probability of a proposed option"),
-    rule: str = typer.Option("paper", "--rule", help="Label Decision: paper (M-BRe's) or combined (judge P(yes) with the classifier's probability; needs the classifier proposer)"),
+    proposer_min_prob: float = typer.Option(
+        0.0, "--proposer-min-prob",
+        help="Minimum classifier probability of a proposed option",
+    ),
+    rule: str = typer.Option(
+        "paper", "--rule",
+        help=(
+            "Label Decision: paper (M-BRe's) or combined (judge P(yes) with the classifier's probability; needs the"
+            " classifier proposer)"
+        ),
+    ),
     alpha: float = typer.Option(0.5, "--alpha", help="Combined rule: the classifier's weight in the score"),
     max_labels: int = typer.Option(1, "--max-labels", help="Combined rule: labels kept per pair"),
-    calibration: Optional[Path] = typer.Option(None, "--calibration", help="calibration.json from `calibrate`: takes its rule, theta, alpha and max-labels instead of the options (warns if it was fitted with other proposer or prompt settings)"),
-    train_view: bool = typer.Option(True, "--train-view/--no-train-view", help="Also write train.spacy: the mined docs as training data (see --unknown, --negatives, --max-per-label)"),
-    unknown: str = typer.Option("drop", "--unknown", help="train.spacy: pairs without a kept label and not a confident negative: drop (left out of the loss) or negative (trained as no relation)"),
-    negatives: str = typer.Option("keep", "--negatives", help="train.spacy: confident negatives (every proposal rejected, classifier agrees): keep (as no relation) or drop"),
-    max_per_label: int = typer.Option(0, "--max-per-label", help="train.spacy: keep at most this many mined samples per label, the most confident first; 0 = no cap"),
+    calibration: Optional[Path] = typer.Option(
+        None, "--calibration",
+        help=(
+            "calibration.json from `calibrate`: takes its rule, theta, alpha and max-labels instead of the options "
+            "(warns if it was fitted with other proposer or prompt settings)"
+        ),
+    ),
+    train_view: bool = typer.Option(
+        True, "--train-view/--no-train-view",
+        help="Also write train.spacy: the mined docs as training data (see --unknown, --negatives, --max-per-label)",
+    ),
+    unknown: str = typer.Option(
+        "drop", "--unknown",
+        help=(
+            "train.spacy: pairs without a kept label and not a confident negative: drop (left out of the loss) or "
+            "negative (trained as no relation)"
+        ),
+    ),
+    negatives: str = typer.Option(
+        "keep", "--negatives",
+        help=(
+            "train.spacy: confident negatives (every proposal rejected, classifier agrees): keep (as no relation) "
+            "or drop"
+        ),
+    ),
+    max_per_label: int = typer.Option(
+        0, "--max-per-label",
+        help="train.spacy: keep at most this many mined samples per label, the most confident first; 0 = no cap",
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar"),
 ) -> None:
     """Mine labelled pairs with an LLM and write mined.spacy, mined.jsonl,
