@@ -51,11 +51,12 @@ def mining_row(report: Dict[str, Any], path: Path) -> Dict[str, Any]:
         gold = report.get("gold") or {}
         micro = gold.get("micro") or {}
         strategy = settings["strategy"]
-        name = strategy["strategy"]
-        if name == "mbre" and strategy.get("proposer", "groups") != "groups":
-            name = f"mbre ({strategy['proposer']} proposer, {strategy.get('rule', 'paper')} rule)"
+        label = strategy["strategy"]
+        if label == "mbre" and strategy.get("proposer", "groups") != "groups":
+            label = f"mbre ({strategy['proposer']} proposer, {strategy.get('rule', 'paper')} rule)"
         return {
-            "strategy": name,
+            "strategy": strategy["strategy"],
+            "label": label,
             "theta": settings["strategy"]["theta"],
             "schema": settings["schema"],
             "docs": report["docs"],
@@ -232,7 +233,8 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
                 + " | ".join(
                     _fmt(v)
                     for v in (
-                        row["strategy"], row["theta"], row["pairs"], row["prompts_per_pair"], int(row["llm_calls"]),
+                        row.get("label", row["strategy"]), row["theta"], row["pairs"], row["prompts_per_pair"],
+                        int(row["llm_calls"]),
                         int(row["evaluated_tokens"]), int(row["reused_tokens"]), f"{float(row['llm_seconds']):.1f}",
                         f"{float(row['wall_seconds']):.1f}", row["mined_labels"], row["p"], row["r"], row["f1"],
                     )
