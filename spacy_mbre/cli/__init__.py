@@ -50,6 +50,7 @@ from . import synthesize  # noqa: E402,F401
 from . import self_train  # noqa: E402,F401
 from . import calibrate  # noqa: E402,F401
 from . import visualize  # noqa: E402,F401
+from . import review  # noqa: E402,F401
 
 
 def main() -> None:
