@@ -260,12 +260,22 @@ def gold_doc(task: ReviewedTask, rejected: str, stats: ReviewStats) -> Optional[
     n_rejected = len(shown - kept_keys)
     if n_rejected:
         stats.relations["rejected"] += n_rejected
-    pairs: List[Optional[Pair]] = [_pair_spans(doc, p) for p in [*carried.pairs, *shown_pairs]]
+    # The doc's own candidate pairs first; the pairs of shown, rejected and
+    # gold relations only where neither direction is a candidate already (a
+    # direction-expanding schema such as SemEval's has one text-order pair
+    # for relations in both directions).
+    pairs = [p for p in (_pair_spans(doc, cp) for cp in carried.pairs) if p is not None]
+    extra = [_pair_spans(doc, cp) for cp in sorted(shown_pairs)]
     if task.answer == REJECT:
-        pairs += [Pair(head, tail) for head, tail, _ in task.relations]
-    pairs += [Pair(rel.head, rel.tail) for rel in gold]
+        extra += [Pair(head, tail) for head, tail, _ in task.relations]
+    extra += [Pair(rel.head, rel.tail) for rel in gold]
+    covered = {_unordered(p) for p in pairs}
+    for pair in extra:
+        if pair is not None and _unordered(pair) not in covered:
+            covered.add(_unordered(pair))
+            pairs.append(pair)
     set_relations(doc, gold)
-    set_pairs(doc, [p for p in pairs if p is not None])
+    set_pairs(doc, pairs)
     if carried.doc_id is not None:
         doc.user_data[ID_KEY] = carried.doc_id
     stats.docs += 1
@@ -281,6 +291,11 @@ def _char_pair(values: Sequence[Any]) -> CharPair:
 
 def _pair_chars(head: Span, tail: Span) -> CharPair:
     return (head.start_char, head.end_char, tail.start_char, tail.end_char)
+
+
+def _unordered(pair: Pair) -> Tuple[Tuple[int, int], Tuple[int, int]]:
+    ends = sorted([(pair.head.start, pair.head.end), (pair.tail.start, pair.tail.end)])  # type: ignore[union-attr]
+    return (ends[0], ends[1])
 
 
 def _pair_spans(doc: Doc, pair: CharPair) -> Optional[Pair]:

@@ -4,7 +4,7 @@ from spacy.tokens import DocBin
 from typer.testing import CliRunner
 
 from spacy_mbre.cli import app
-from spacy_mbre.data.relations import Relation, get_relations, set_relations
+from spacy_mbre.data.relations import Relation, get_pairs, get_relations, set_relations
 
 runner = CliRunner()
 
@@ -40,6 +40,10 @@ def test_export_review_import_prodigy(semeval_docbin, tmp_path):
 
     docs = list(DocBin().from_disk(gold_path).get_docs(spacy.blank("en").vocab))
     assert [len(get_relations(doc, source="gold")) for doc in docs] == [1, 1, 0]
+    # SemEval's relations run e2 -> e1 here: the one text-order candidate pair
+    # covers them, no reversed pair is added
+    assert [[p.key for p in get_pairs(doc)] for doc in docs] == [[(1, 2, 6, 7)], [(1, 2, 6, 7)], [(1, 2, 5, 6)]]
+    assert get_relations(docs[0])[0].pair.key == (6, 7, 1, 2)
     assert not [r for doc in docs for r in get_relations(doc) if r.source != "gold"]
 
 
