@@ -117,8 +117,12 @@ class LLMGateway:
             self.settings,
         )
 
-    def ask(self, questions: Sequence[Question]) -> List[Asked]:
+    def ask(self, questions: Sequence[Question], progress: Optional[Callable[[int], None]] = None) -> List[Asked]:
         """questions (Sequence[Question]): The questions, in any order.
+        progress (Optional[Callable[[int], None]]): Called with the number of
+            questions answered so far, once for the cached and repeated ones
+            and after each chunk sent to the model; the counts add up to
+            ``len(questions)``.
         RETURNS (List[Asked]): Their answers, in the same order.
         """
         keys = [self.key(q) for q in questions]
@@ -129,6 +133,8 @@ class LLMGateway:
                 todo[key] = i
         order = sorted(todo.values(), key=lambda i: (getattr(questions[i], "prefix_key", ""), i))
         fresh: Dict[str, Tuple[Any, Dict[str, float]]] = {}
+        if progress is not None and len(questions) > len(order):
+            progress(len(questions) - len(order))
         for start in range(0, len(order), self.chunk_size):
             chunk = order[start : start + self.chunk_size]
             answered = self._run([questions[i] for i in chunk])
@@ -136,6 +142,8 @@ class LLMGateway:
             if self.cache is not None:
                 self.cache.put_many((key, answer) for key, (answer, _) in new.items())
             fresh.update(new)
+            if progress is not None:
+                progress(len(chunk))
         out: List[Asked] = []
         claimed = set()
         for i, key in enumerate(keys):

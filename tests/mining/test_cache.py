@@ -76,3 +76,13 @@ def test_answers_are_committed_per_chunk(tmp_path):
     again = LLMGateway(resumed, "m", cache=AnswerCache(path), chunk_size=2).ask(questions)
     assert [a.fresh for a in again] == [False] * 4 + [True]
     assert resumed.seen == [["a"]]
+
+
+def test_progress_counts_cached_and_chunked_answers():
+    questions = [Question(f"q{i}", ("yes", "no"), "binary") for i in range(5)]
+    gateway = LLMGateway(CountingModel(), "m", cache=AnswerCache(), chunk_size=2)
+    gateway.ask(questions[:2])
+    steps = []
+    # 2 cached, 1 repeated question, 3 new ones in chunks of 2
+    gateway.ask([*questions, questions[4]], progress=steps.append)
+    assert steps == [3, 2, 1]
