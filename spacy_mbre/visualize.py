@@ -22,9 +22,10 @@ source, shows gold / mined / predicted records apart without writing any SVG
 here; only the HTML around displaCy's output (header, legend) is our own.
 
 With ``collapse=True`` (the default) the text between two entities becomes
-one word of the arc view, shortened to ``max_gap_chars`` characters, so that
-a sentence fits in a screen's width (displaCy gives every word the same
-width); the entity view above it keeps the full text. Spans that overlap one
+one word of the arc view, shortened to ``max_gap_chars`` characters (and a
+span's text to ``max_span_chars``), so that a sentence fits in a screen's
+width: displaCy gives every word the same width, which is set from the
+longest word. The entity view above keeps the full text. Spans that overlap one
 already placed (``doc.ents`` first) are drawn at the word holding their first
 token; a record whose head and tail fall on the same word is counted in the
 header as not drawn.
@@ -53,6 +54,10 @@ SOURCE_COLORS: Dict[str, str] = {
     "synthetic": "#7d3c98",
 }
 OTHER_COLOR = "#555555"
+# Pixels per character of an arc-view word (16px sans-serif) and the least
+# distance between two words, for the automatic ``distance``.
+CHAR_WIDTH = 8.0
+MIN_DISTANCE = 110
 GAP = "…"
 
 TPL_PAGE = """<!DOCTYPE html>
@@ -145,6 +150,7 @@ def arc_view(
     sources: Optional[Sequence[str]] = None,
     collapse: bool = True,
     max_gap_chars: int = 16,
+    max_span_chars: int = 20,
     score_digits: int = 2,
 ) -> ArcView:
     """Lay out one source's relations as displaCy words and arcs.
@@ -157,11 +163,13 @@ def arc_view(
     collapse (bool): Make the text between two spans one word (shortened to
         ``max_gap_chars``); False keeps one word per token.
     max_gap_chars (int): Longest text of a collapsed word; longer text keeps
-        its beginning and end around "…".
+        its first and last words around "…".
+    max_span_chars (int): Longest text of a span's word, shortened the same
+        way (with ``collapse``).
     score_digits (int): Decimals of scores in arc labels.
     RETURNS (ArcView): The words and arcs.
     """
-    words, token_word = _words(doc, sources or [source], collapse, max_gap_chars)
+    words, token_word = _words(doc, sources or [source], collapse, max_gap_chars, max_span_chars)
     labels: Dict[Tuple[int, int], List[str]] = {}
     n_records = n_hidden = 0
     for rel in get_relations(doc, source=source):
@@ -191,9 +199,10 @@ def render_doc(
     *,
     collapse: bool = True,
     max_gap_chars: int = 16,
+    max_span_chars: int = 20,
     score_digits: int = 2,
     compact: bool = True,
-    distance: int = 140,
+    distance: Optional[int] = None,
     colors: Optional[Dict[str, str]] = None,
 ) -> str:
     """Render one doc: header, entity view and one arc view per source.
@@ -205,10 +214,11 @@ def render_doc(
         views line up across docs.
     collapse (bool): See :func:`arc_view`.
     max_gap_chars (int): See :func:`arc_view`.
+    max_span_chars (int): See :func:`arc_view`.
     score_digits (int): Decimals of scores.
     compact (bool): displaCy's compact arcs (square, lower).
-    distance (int): Pixels between two words of the arc view (displaCy's
-        ``distance``); widen it with a larger ``max_gap_chars``.
+    distance (Optional[int]): Pixels between two words of the arc view
+        (displaCy's ``distance``); None fits the doc's longest word.
     colors (Optional[Dict[str, str]]): Colour per source, over
         :data:`SOURCE_COLORS`.
     RETURNS (str): The doc's ``<figure class="mbre-doc">`` markup.
@@ -217,9 +227,20 @@ def render_doc(
     palette = {**SOURCE_COLORS, **(colors or {})}
     doc_id = doc.user_data.get(ID_KEY)
     views = [
-        arc_view(doc, s, sources=shown, collapse=collapse, max_gap_chars=max_gap_chars, score_digits=score_digits)
+        arc_view(
+            doc,
+            s,
+            sources=shown,
+            collapse=collapse,
+            max_gap_chars=max_gap_chars,
+            max_span_chars=max_span_chars,
+            score_digits=score_digits,
+        )
         for s in shown
     ]
+    if distance is None:
+        longest = max((len(w["text"]) for v in views for w in v.parse["words"]), default=0)
+        distance = max(MIN_DISTANCE, int(longest * CHAR_WIDTH) + 24)
     counts = ", ".join(f"{v.n_records} {v.source}" for v in views) or "no relation records"
     title = f"{html.escape(str(doc_id))} · " if doc_id is not None else ""
     header = f"<h3>{title}{len(get_pairs(doc))} candidate pairs · {counts}</h3>"
@@ -263,7 +284,7 @@ def render(
     jupyter (Optional[bool]): Override Jupyter auto-detection.
     title (str): The page title.
     options (Any): Passed to :func:`render_doc` (``collapse``,
-        ``max_gap_chars``, ``score_digits``, ``compact``, ``distance``,
+        ``max_gap_chars``, ``max_span_chars``, ``score_digits``, ``compact``, ``distance``,
         ``colors``).
     RETURNS (Optional[str]): The HTML, or None when displayed in Jupyter.
     """
@@ -362,7 +383,7 @@ def _relation_spans(doc: Doc, sources: Sequence[str]) -> List[Span]:
 
 
 def _words(
-    doc: Doc, sources: Sequence[str], collapse: bool, max_gap_chars: int
+    doc: Doc, sources: Sequence[str], collapse: bool, max_gap_chars: int, max_span_chars: int
 ) -> Tuple[List[Dict[str, str]], List[int]]:
     """The arc view's words (spans, and the text between them) and the word
     index of every token."""
@@ -380,7 +401,8 @@ def _words(
     while i < len(doc):
         if i in starts:
             span = starts[i]
-            words.append({"text": span.text, "tag": html.escape(span.label_ or _ent_label(doc, span))})
+            text = _shorten(span, max_span_chars) if collapse else span.text
+            words.append({"text": text, "tag": html.escape(span.label_ or _ent_label(doc, span))})
             end = span.end
         else:
             end = i + 1

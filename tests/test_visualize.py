@@ -158,3 +158,18 @@ def test_add_records_from_matches_by_id(nlp):
     assert sources == ["gold", "mined", "predicted"]
     assert len([r for r in out._.relations if r.source == "mined"]) == 1
     assert [r.head.doc is out for r in out._.relations] == [True] * 4
+
+
+def test_long_spans_are_shortened_and_spacing_fits_the_longest_word(nlp):
+    doc = nlp.make_doc("The International Business Machines Corporation of America hired Ann .")
+    doc.ents = [Span(doc, 1, 7, "ORG"), Span(doc, 8, 9, "PER")]
+    set_relations(doc, [Relation(doc.ents[1], doc.ents[0], "employee_of", source="gold")])
+    words = [w["text"] for w in arc_view(doc, "gold", max_span_chars=20).parse["words"]]
+    # the first and last words are kept, the middle ones while they fit
+    assert words[1] == "International … America"
+    assert arc_view(doc, "gold", collapse=False).parse["words"][1]["text"] == doc.ents[0].text
+    # the longest word (23 characters) sets the spacing, 23 * 8 + 24 pixels;
+    # the first word sits half a spacing (+ 10) from the left
+    assert re.search(r'x="(\d+)"', render_doc(doc)).group(1) == str((23 * 8 + 24) // 2 + 10)
+    short = nlp.make_doc("A b .")
+    assert re.search(r'x="(\d+)"', render_doc(short, ["gold"])).group(1) == str(110 // 2 + 10)

@@ -23,6 +23,7 @@ def visualize(
     offset: int = 0,
     collapse: bool = True,
     max_gap_chars: int = 16,
+    max_span_chars: int = 20,
 ) -> List[str]:
     """Write docs as an HTML page of entities and relation arcs.
 
@@ -36,6 +37,7 @@ def visualize(
     offset (int): Docs skipped first.
     collapse (bool): Collapse the text between entities in the arc views.
     max_gap_chars (int): Longest collapsed text.
+    max_span_chars (int): Longest span text in the arc views.
     RETURNS (List[str]): The sources drawn.
     """
     if output_path.suffix not in (".html", ".htm"):
@@ -47,7 +49,15 @@ def visualize(
     for path in with_paths or []:
         docs = add_records_from(docs, read_docs(path, nlp))
     shown = list(sources) if sources else ordered_sources(docs)
-    write_html(docs, output_path, shown, title=input_path.name, collapse=collapse, max_gap_chars=max_gap_chars)
+    write_html(
+        docs,
+        output_path,
+        shown,
+        title=input_path.name,
+        collapse=collapse,
+        max_gap_chars=max_gap_chars,
+        max_span_chars=max_span_chars,
+    )
     return shown
 
 
@@ -65,6 +75,7 @@ def visualize_cli(
     offset: int = typer.Option(0, "--offset", help="Docs to skip first"),
     collapse: bool = typer.Option(True, "--collapse/--no-collapse", help="One word for the text between entities"),
     max_gap_chars: int = typer.Option(16, "--max-gap-chars", help="Longest collapsed text between entities"),
+    max_span_chars: int = typer.Option(20, "--max-span-chars", help="Longest entity text in the arc views"),
 ) -> None:
     """Render docs with their entities and relation arcs (head → tail, label,
     score) as an HTML page: one arc view per record source (gold, mined,
@@ -79,5 +90,6 @@ def visualize_cli(
         offset=offset,
         collapse=collapse,
         max_gap_chars=max_gap_chars,
+        max_span_chars=max_span_chars,
     )
     msg.good(f"Wrote {output_path} (sources: {', '.join(shown) or 'none'})")
