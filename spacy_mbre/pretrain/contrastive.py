@@ -41,7 +41,9 @@ def negative_positions(sample: EncodedSample) -> List[bool]:
     return [not special and i not in blocked for i, special in enumerate(sample.special)]
 
 
-def draw_negative(sample: EncodedSample, rng: random.Random, max_width: int = MAX_NEGATIVE_WIDTH) -> Optional[TokenSpan]:
+def draw_negative(
+    sample: EncodedSample, rng: random.Random, max_width: int = MAX_NEGATIVE_WIDTH
+) -> Optional[TokenSpan]:
     """Draw the negative span: a width from 1 to max_width uniformly among
     the widths that fit somewhere, then a start uniformly among the places
     it fits.

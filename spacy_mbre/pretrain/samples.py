@@ -82,14 +82,14 @@ def samples_from_docs(docs: Iterable[Doc], source: str, labelled: bool = True) -
         no relation (True: gold / mined / schema-synthetic corpora) or is
         simply unlabelled (False: unconditional synthetic pools).
     YIELDS (PretrainSample): One per relation record with a tail and one per
-        candidate pair without a record (see module docs).
+        candidate pair without a record in either direction (see module docs).
     """
     for doc in docs:
         recorded = set()
         for rel in get_relations(doc):
             if rel.tail is None:
                 continue
-            recorded.add(pair_key(rel.head, rel.tail))
+            recorded.update({pair_key(rel.head, rel.tail), pair_key(rel.tail, rel.head)})
             yield sample_from_pair(doc, rel.head, rel.tail, rel.label if labelled else None, source)
         for pair in get_pairs(doc):
             if pair.tail is None or pair.key in recorded:

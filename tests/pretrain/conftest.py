@@ -1,7 +1,10 @@
 """Fixtures for the pre-training tests: the default encoder's (MiniLM's)
 fast WordPiece tokenizer, and a TINY randomly initialised BERT masked LM with
 that tokenizer (2 layers, hidden size 32), saved like a Hugging Face model
-directory, so that training steps take milliseconds on a CPU."""
+directory, so that training steps take milliseconds on a CPU; the FAKE
+explainer model (tests/pretrain/fake_explainer.py) and the hand-written
+SemEval sample (tests/mining/data/semeval_sample.txt) as few-shot gold."""
+import sys
 from pathlib import Path
 from typing import Any, List
 
@@ -9,10 +12,17 @@ import pytest
 import spacy
 import torch
 from spacy.tokens import Doc
+from spacy.util import import_file
 
 from spacy_mbre.data.relations import Pair, Relation, set_pairs, set_relations
 from spacy_mbre.pretrain.samples import PretrainSample
 from spacy_mbre.relations.encoder import DEFAULT_ENCODER, resolve_encoder_name
+
+FAKE_EXPLAINER_PATH = Path(__file__).parent / "fake_explainer.py"
+FAKE_EXPLAINER_MODULE = "spacy_mbre_tests_fake_explainer"
+if FAKE_EXPLAINER_MODULE not in sys.modules:
+    sys.modules[FAKE_EXPLAINER_MODULE] = import_file(FAKE_EXPLAINER_MODULE, FAKE_EXPLAINER_PATH)
+SEMEVAL_SAMPLE = Path(__file__).parents[1] / "mining" / "data" / "semeval_sample.txt"
 
 # (text, head chars, tail chars, label): entities that split into several word pieces
 ROWS = [
@@ -23,6 +33,20 @@ ROWS = [
     ("The man saw a dog near the river .", (4, 7), (14, 17), None),
     ("Thermodynamics textbooks explain entropy in detail .", (0, 14), (33, 40), "Message-Topic"),
 ]
+
+
+@pytest.fixture()
+def fake_explainer() -> Any:
+    """RETURNS (module): tests/pretrain/fake_explainer.py."""
+    return sys.modules[FAKE_EXPLAINER_MODULE]
+
+
+@pytest.fixture()
+def gold_docs() -> List[Doc]:
+    """The 16 gold docs of the SemEval sample (14 relations, 2 Other)."""
+    from spacy_mbre.data.readers import read_semeval
+
+    return list(read_semeval(SEMEVAL_SAMPLE))
 
 
 @pytest.fixture(scope="session")

@@ -65,7 +65,8 @@ def test_mean_pool() -> None:
 def test_loss_is_infonce_over_positive_and_negative() -> None:
     head = SpanContrastiveHead(4, ["A"], temperature=0.1)
     hidden = torch.randn(1, 5, 4)
-    batch = ContrastiveBatch([0], torch.tensor([0]), torch.tensor([[0, 1.0, 1, 0, 0]]), torch.tensor([[0, 0, 0, 1.0, 0]]))
+    positive, negative = torch.tensor([[0, 1.0, 1, 0, 0]]), torch.tensor([[0, 0, 0, 1.0, 0]])
+    batch = ContrastiveBatch([0], torch.tensor([0]), positive, negative)
     loss = head(hidden, batch)
     with torch.no_grad():
         a = head.project(head.relation_embeddings.weight[:1])

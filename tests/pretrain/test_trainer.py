@@ -10,6 +10,7 @@ from safetensors.torch import load_file
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from spacy_mbre.data.relations import remove_relations
 from spacy_mbre.errors import ConfigError
 from spacy_mbre.pretrain.samples import PretrainSample
 from spacy_mbre.pretrain.trainer import (
@@ -45,7 +46,9 @@ def test_batches_cover_every_sample_once_per_epoch() -> None:
     assert batch_indices(8, 4, 0, seed=3) != batch_indices(8, 4, 0, seed=4)
 
 
-def test_pretrain_writes_encoder_and_report(tmp_path: Path, tiny_encoder_dir: Path, samples: List[PretrainSample]) -> None:
+def test_pretrain_writes_encoder_and_report(
+    tmp_path: Path, tiny_encoder_dir: Path, samples: List[PretrainSample]
+) -> None:
     records: List[StepRecord] = []
     report = pretrain(samples, tmp_path / "out", settings(tiny_encoder_dir), progress=False, on_step=records.append)
     assert [(r.step, r.stage) for r in records] == [(0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 2)]
@@ -80,7 +83,8 @@ def test_resume_after_a_crash_equals_an_uninterrupted_run(
     assert not (broken / ENCODER_DIR).exists()
     assert (broken / CHECKPOINT_POINTER).is_file()  # the checkpoint after step 4 of 6 (index 3)
     done: List[int] = []
-    report = pretrain(samples, broken, settings(tiny_encoder_dir), progress=False, on_step=lambda r: done.append(r.step))
+    report = pretrain(samples, broken, settings(tiny_encoder_dir), progress=False,
+                      on_step=lambda r: done.append(r.step))
     assert done == [4, 5]
     assert report["resumed_at_step"] == 4
     assert report["stage1"]["steps"] + report["stage2"]["steps"] == 6
@@ -122,14 +126,9 @@ def test_encoder_loads_into_mbre_relations_through_config(
     nlp.add_pipe("mbre_relations", config={"schema": "semeval", "model": {"name": str(encoder)}})
     examples = []
     for doc in docs:
-        predicted = nlp.make_doc(doc.text)
-        predicted.ents = [predicted.char_span(e.start_char, e.end_char, label=e.label_) for e in doc.ents]
+        predicted = doc.copy()
+        remove_relations(predicted, "gold")
         examples.append(Example(predicted, doc))
-    from spacy_mbre.data.relations import get_pairs, set_pairs
-
-    for eg in examples:
-        set_pairs(eg.predicted, [type(p)(eg.predicted[p.head.start:p.head.end], eg.predicted[p.tail.start:p.tail.end])
-                                 for p in get_pairs(eg.reference)])
     nlp.initialize(lambda: examples)
     module = nlp.get_pipe("mbre_relations").model.shims[0]._model
     saved = encoder_weights(encoder)
@@ -137,6 +136,6 @@ def test_encoder_loads_into_mbre_relations_through_config(
     key = "encoder.layer.1.output.dense.weight"
     assert torch.equal(loaded[key].cpu(), saved[key])
     # The marker tokens were added after the pretrained vocabulary.
-    vocab = saved["embeddings.word_embeddings.weight"].shape[0]
-    assert torch.equal(loaded["embeddings.word_embeddings.weight"][:vocab].cpu(), saved["embeddings.word_embeddings.weight"])
+    embeddings = saved["embeddings.word_embeddings.weight"]
+    assert torch.equal(loaded["embeddings.word_embeddings.weight"][: embeddings.shape[0]].cpu(), embeddings)
     nlp.update(examples)
