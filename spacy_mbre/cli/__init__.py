@@ -49,6 +49,8 @@ from . import report  # noqa: E402,F401
 from . import synthesize  # noqa: E402,F401
 from . import self_train  # noqa: E402,F401
 from . import calibrate  # noqa: E402,F401
+from . import explain  # noqa: E402,F401
+from . import pretrain  # noqa: E402,F401
 
 
 def main() -> None:

@@ -452,7 +452,10 @@ def load_model(settings: PretrainSettings, labels: Sequence[str]) -> "tuple[torc
         raise ConfigError(f"--encoder {settings.encoder!r}: cannot load a tokenizer from {path!r}: {err}") from None
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(settings.seed)
-        model = AutoModelForMaskedLM.from_pretrained(path)
+        try:
+            model = AutoModelForMaskedLM.from_pretrained(path)
+        except (OSError, ValueError) as err:
+            raise ConfigError(f"--encoder {settings.encoder!r}: cannot load a masked LM from {path!r}: {err}") from None
         hidden = int(model.config.hidden_size)
         head = SpanContrastiveHead(hidden, labels, temperature=settings.temperature)
     return model, tokenizer, head
