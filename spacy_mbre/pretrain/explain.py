@@ -164,7 +164,7 @@ class ExplanationFilter:
         if len(words) < self.min_words:
             return text, TOO_SHORT
         sentence_words = WORD_RE.findall(item.sentence.lower())
-        if " ".join(words) in " ".join(sentence_words):
+        if f" {' '.join(words)} " in f" {' '.join(sentence_words)} ":
             return text, COPY
         trigrams = list(zip(words, words[1:], words[2:]))
         if len(trigrams) >= 6 and len(set(trigrams)) / len(trigrams) < self.min_distinct_trigrams:

@@ -69,6 +69,12 @@ def test_filter_reasons(answer: str, reason: Any) -> None:
         assert text == "The heat started the fire, so heat is the cause."
 
 
+def test_copy_rule_matches_whole_words_only() -> None:
+    item = ExplainItem("The fire was caused by the heat .", (27, 31), (4, 8), "Cause-Effect")
+    assert ExplanationFilter().check(item, "fire was caused by the heat")[1] == COPY
+    assert ExplanationFilter().check(item, "he fire was caused by the heat")[1] is None
+
+
 def test_explain_filters_and_counts(tmp_path: Path, gold_docs: List[Doc], fake_explainer: Any) -> None:
     model = fake_explainer.make_fake_explainer(mode="mixed")
     report = explain(gold_docs, SCHEMA, gateway(model, tmp_path / "c.sqlite"), tmp_path / "out", model="fake")
