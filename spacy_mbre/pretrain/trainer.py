@@ -344,6 +344,9 @@ class Pretrainer:
         """
         step = self.state.step
         path = output_dir / f"{CHECKPOINT_PREFIX}{step}"
+        pointer = output_dir / CHECKPOINT_POINTER
+        if pointer.exists() and json.loads(pointer.read_text(encoding="utf8"))["checkpoint"] == path.name:
+            return path  # already written (e.g. Ctrl-C right after a checkpoint): never rewrite the live one
         if path.exists():
             shutil.rmtree(path)
         path.mkdir(parents=True)
@@ -365,7 +368,6 @@ class Pretrainer:
                 "excluded": dict(self.state.excluded),
             },
         )
-        pointer = output_dir / CHECKPOINT_POINTER
         tmp = output_dir / f"{CHECKPOINT_POINTER}.tmp"
         tmp.write_text(json.dumps({"checkpoint": path.name, "step": step}), encoding="utf8")
         os.replace(tmp, pointer)

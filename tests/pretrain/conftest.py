@@ -35,6 +35,16 @@ ROWS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def one_torch_thread() -> Any:
+    """The TINY model's matrices are too small for thread parallelism: one
+    thread avoids oversubscribing shared cores (restored afterwards)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture()
 def fake_explainer() -> Any:
     """RETURNS (module): tests/pretrain/fake_explainer.py."""

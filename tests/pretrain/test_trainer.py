@@ -1,5 +1,6 @@
 """The two-stage loop on a TINY random BERT: output directory, resume after
 a crash, and loading the encoder into ``mbre_relations`` through config."""
+import json
 from pathlib import Path
 from typing import Any, List
 
@@ -123,6 +124,31 @@ def test_head_only_steps_leave_the_encoder_untouched(
     state = torch.load(tmp_path / "checkpoint-2" / "state.pt", weights_only=True)["model"]
     key = "cls.predictions.transform.dense.weight"
     assert not torch.equal(state[key], before[key])
+
+
+def test_ctrl_c_checkpoints_the_steps_done(
+    tmp_path: Path, tiny_encoder_dir: Path, samples: List[PretrainSample]
+) -> None:
+    def interrupt_at_step_2(record: StepRecord) -> None:
+        if record.step == 2:
+            raise KeyboardInterrupt()
+
+    with pytest.raises(KeyboardInterrupt):
+        pretrain(samples, tmp_path, settings(tiny_encoder_dir, checkpoint_every=100), progress=False,
+                 on_step=interrupt_at_step_2)
+    assert json.loads((tmp_path / CHECKPOINT_POINTER).read_text()) == {"checkpoint": "checkpoint-3", "step": 3}
+    done: List[int] = []
+    pretrain(samples, tmp_path, settings(tiny_encoder_dir, checkpoint_every=100), progress=False,
+             on_step=lambda r: done.append(r.step))
+    assert done == [3, 4, 5]
+    assert [p.name for p in tmp_path.glob("checkpoint-*")] == ["checkpoint-6"]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_pretrain_on_cuda(tmp_path: Path, tiny_encoder_dir: Path, samples: List[PretrainSample]) -> None:
+    report = pretrain(samples, tmp_path, settings(tiny_encoder_dir, device="cuda"), progress=False)
+    assert report["device"].startswith("cuda") and report["stage2"]["steps"] == 3
+    assert (tmp_path / ENCODER_DIR / "model.safetensors").is_file()
 
 
 def test_bad_settings_are_refused() -> None:
