@@ -48,7 +48,8 @@ def explain_cli(
     from ..data.schema import load_schema
     from ..errors import ConfigError
     from ..mining.gateway import open_gateway
-    from ..pretrain.explain import OUTPUT, REPORT, ExplanationFilter, explain
+    from ..pretrain.explain import OUTPUT, REPORT, explain
+    from ..pretrain.filtering import ExplanationFilter
     from .mine import parse_model_args
 
     msg = Printer()

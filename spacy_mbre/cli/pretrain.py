@@ -55,7 +55,8 @@ def pretrain_cli(
     continues from the last checkpoint."""
     from ..errors import ConfigError
     from ..pretrain.corpus import count_sources, load_samples
-    from ..pretrain.trainer import REPORT, PretrainSettings, pretrain
+    from ..pretrain.settings import PretrainSettings
+    from ..pretrain.trainer import REPORT, pretrain
     from ..relations.encoder import DEFAULT_ENCODER
 
     msg = Printer()

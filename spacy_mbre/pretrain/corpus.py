@@ -9,7 +9,7 @@ import spacy
 
 from ..data.readers.corpus import read_docs
 from ..errors import DataError
-from .explain import read_explanations
+from .explanations import read_explanations
 from .samples import PretrainSample, samples_from_docs
 
 

@@ -4,15 +4,10 @@ For every gold relation of the few-shot docs (one **item**: the sentence, the
 head and tail located by character offsets, the label) the LLM is asked why
 the head has the relation with the tail (``templates/explain.v1.jinja``,
 plain string prompts, so ``spacy-mbre.LlamaCpp.v1`` generates greedy text).
-Answers are cleaned (whitespace collapsed, a leading "Explanation:" dropped)
-and filtered (:class:`ExplanationFilter`): empty, too short, a copy of the
-sentence, repetitive (looping generations) or naming neither entity. The kept
-ones form the corpus ``explanations.jsonl``, one record per line::
-
-    {"sentence": "...", "head": [4, 8], "tail": [27, 31], "head_text": "fire",
-     "tail_text": "heat", "label": "Cause-Effect", "explanation": "..."}
-
-which ``pretrain --explanations`` reads (:func:`read_explanations`).
+Answers are cleaned and filtered (:mod:`.filtering`: empty, too short, a
+copy of the sentence, repetitive or naming neither entity); the kept ones
+form the corpus ``explanations.jsonl`` (:mod:`.explanations`), which
+``pretrain --explanations`` reads.
 
 **Crash safety and cache.** Model access goes through the mining
 :class:`~spacy_mbre.mining.gateway.LLMGateway` (sqlite answer cache). Every
@@ -25,12 +20,11 @@ settings re-filters without calling the model.
 """
 import hashlib
 import json
-import re
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import jinja2
 import jinja2.sandbox
@@ -39,140 +33,18 @@ from spacy.tokens import Doc
 
 from ..data.relations import Pair, get_relations
 from ..data.schema import Schema
-from ..errors import ConfigError, DataError
+from ..errors import ConfigError
 from ..mining.gateway import USAGE_KEYS, LLMGateway
 from ..mining.journal import Journal
 from ..mining.queries import context_span
-from .samples import CharSpan, PretrainSample
+from .explanations import ExplainItem, Explanation
+from .filtering import REASONS, ExplanationFilter
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 EXPLAIN_TEMPLATE = "explain.v1.jinja"
 OUTPUT = "explanations.jsonl"
 REPORT = "report.json"
 JOURNAL = "journal.jsonl"
-SOURCE = "explanations"
-
-EMPTY = "empty"
-TOO_SHORT = "too_short"
-COPY = "copy_of_sentence"
-REPETITIVE = "repetitive"
-NO_ENTITY = "names_neither_entity"
-REASONS = (EMPTY, TOO_SHORT, COPY, REPETITIVE, NO_ENTITY)
-PREFIX_RE = re.compile(r"^\s*(explanation|answer)\s*:\s*", re.IGNORECASE)
-WORD_RE = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class ExplainItem:
-    """A gold relation to explain.
-
-    sentence (str): The context holding both entities.
-    head (CharSpan): Character offsets of the head in ``sentence``.
-    tail (CharSpan): Character offsets of the tail.
-    label (str): The relation label.
-    """
-
-    sentence: str
-    head: CharSpan
-    tail: CharSpan
-    label: str
-
-    @property
-    def head_text(self) -> str:
-        """RETURNS (str): The head's text."""
-        return self.sentence[self.head[0] : self.head[1]]
-
-    @property
-    def tail_text(self) -> str:
-        """RETURNS (str): The tail's text."""
-        return self.sentence[self.tail[0] : self.tail[1]]
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """A kept explanation: a line of the corpus.
-
-    item (ExplainItem): The explained relation.
-    explanation (str): The cleaned explanation.
-    """
-
-    item: ExplainItem
-    explanation: str
-
-    def to_record(self) -> Dict[str, Any]:
-        """RETURNS (Dict[str, Any]): The JSONL record."""
-        return {
-            "sentence": self.item.sentence,
-            "head": list(self.item.head),
-            "tail": list(self.item.tail),
-            "head_text": self.item.head_text,
-            "tail_text": self.item.tail_text,
-            "label": self.item.label,
-            "explanation": self.explanation,
-        }
-
-    def to_sample(self, source: str = SOURCE) -> PretrainSample:
-        """source (str): The corpus name.
-        RETURNS (PretrainSample): The sentence followed by the explanation,
-            the entities located in the sentence, labelled with the gold label.
-        """
-        text = f"{self.item.sentence} {self.explanation}"
-        return PretrainSample(text, self.item.head, self.item.tail, self.item.label, source)
-
-
-@dataclass(frozen=True)
-class ExplanationFilter:
-    """Cleans answers and rejects degenerate ones.
-
-    min_words (int): Fewer words: TOO_SHORT.
-    min_distinct_trigrams (float): With at least 6 word 3-grams, a smaller
-        share of distinct ones: REPETITIVE.
-    require_entity (bool): Reject explanations naming neither entity.
-    """
-
-    min_words: int = 5
-    min_distinct_trigrams: float = 0.5
-    require_entity: bool = True
-
-    def __post_init__(self) -> None:
-        if self.min_words < 0:
-            raise ConfigError(f"min_words must be >= 0, got {self.min_words}.")
-        if not 0.0 <= self.min_distinct_trigrams <= 1.0:
-            raise ConfigError(f"min_distinct_trigrams must be between 0 and 1, got {self.min_distinct_trigrams}.")
-
-    @staticmethod
-    def clean(answer: str) -> str:
-        """answer (str): The raw answer.
-        RETURNS (str): Whitespace collapsed, a leading "Explanation:" and
-            enclosing quotes removed.
-        """
-        text = " ".join(PREFIX_RE.sub("", answer.strip()).split())
-        if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
-            text = text[1:-1].strip()
-        return text
-
-    def check(self, item: ExplainItem, answer: str) -> Tuple[str, Optional[str]]:
-        """item (ExplainItem): The explained relation.
-        answer (str): The raw answer.
-        RETURNS (Tuple[str, Optional[str]]): The cleaned text and the reason
-            it is rejected (None: kept).
-        """
-        text = self.clean(answer)
-        words = WORD_RE.findall(text.lower())
-        if not words:
-            return text, EMPTY
-        if len(words) < self.min_words:
-            return text, TOO_SHORT
-        sentence_words = WORD_RE.findall(item.sentence.lower())
-        if f" {' '.join(words)} " in f" {' '.join(sentence_words)} ":
-            return text, COPY
-        trigrams = list(zip(words, words[1:], words[2:]))
-        if len(trigrams) >= 6 and len(set(trigrams)) / len(trigrams) < self.min_distinct_trigrams:
-            return text, REPETITIVE
-        lowered = text.lower()
-        if self.require_entity and item.head_text.lower() not in lowered and item.tail_text.lower() not in lowered:
-            return text, NO_ENTITY
-        return text, None
 
 
 def collect_items(docs: Iterable[Doc], schema: Schema) -> Tuple[List[ExplainItem], Counter]:
@@ -359,32 +231,3 @@ def explain(
     }
     srsly.write_json(output_dir / REPORT, report)
     return report
-
-
-def read_explanations(path: Union[str, Path]) -> Iterator[Explanation]:
-    """path (Union[str, Path]): An explanations.jsonl written by ``explain``.
-    YIELDS (Explanation): Its records.
-    RAISES (DataError): A line is not a valid record (file:line).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(path, None, "no such file")
-    with path.open(encoding="utf8") as file_:
-        for line_no, line in enumerate(file_, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                item = ExplainItem(
-                    sentence=str(data["sentence"]),
-                    head=(int(data["head"][0]), int(data["head"][1])),
-                    tail=(int(data["tail"][0]), int(data["tail"][1])),
-                    label=str(data["label"]),
-                )
-                explanation = Explanation(item, str(data["explanation"]))
-                explanation.to_sample()  # checks the offsets
-            except ValueError as err:
-                raise DataError(path, line_no, f"not an explanation record: {err}") from None
-            except (KeyError, IndexError, TypeError) as err:
-                raise DataError(path, line_no, f"not an explanation record (missing or malformed {err})") from None
-            yield explanation

@@ -14,21 +14,18 @@ of step ``s`` (positions ``s·batch_size ...`` of a stream of per-epoch
 permutations seeded by ``(seed, epoch)``), its masks, its negative spans and
 its dropout (drawn inside ``torch.random.fork_rng`` seeded per step, so the
 caller's random state is untouched). Every ``checkpoint_every`` steps (and on
-Ctrl-C) model, heads, optimizer and scheduler are written to
-``OUTPUT_DIR/checkpoint-<step>`` and the pointer ``checkpoint.json`` is
-replaced atomically. A rerun with the same settings and samples continues
+Ctrl-C) model, heads, optimizer and scheduler are checkpointed
+(:mod:`.checkpoints`). A rerun with the same settings and samples continues
 after the last checkpoint, so no step is repeated in the result or dropped,
 and the final weights equal those of an uninterrupted run on the same
 device.
 """
 import hashlib
 import json
-import os
 import random
-import shutil
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
@@ -36,141 +33,17 @@ import srsly
 import torch
 
 from ..errors import ConfigError
-from ..relations.encoder import DEFAULT_ENCODER, resolve_encoder_name
+from ..relations.encoder import resolve_encoder_name
+from .checkpoints import RunState, Stateful, StepRecord, load_checkpoint, save_checkpoint
 from .contrastive import SpanContrastiveHead, build_contrastive_batch
-from .masking import MaskProbabilities, mask_tokens, mslm_loss, probability_matrix
+from .masking import mask_tokens, mslm_loss, probability_matrix
 from .samples import PretrainSample, label_set
+from .settings import STAGE_MSLM, STAGE_SCL, PretrainSettings, resolve_device
 from .spans import EncodedSample, encode_samples
 
 ENCODER_DIR = "encoder"
-CHECKPOINT_POINTER = "checkpoint.json"
-CHECKPOINT_PREFIX = "checkpoint-"
-STATE_FILE = "state.pt"
 REPORT = "report.json"
 PROVENANCE = "mbre_pretraining.json"
-STAGE_MSLM = 1
-STAGE_SCL = 2
-
-
-@dataclass
-class PretrainSettings:
-    """What a pre-training run does (all but ``device`` must match on resume).
-
-    encoder (str): The encoder: a directory, a model package with
-        ``get_model_path()`` or a hub name (as MarkerRelationModel.v1's ``name``).
-    stage1_steps (int): Steps of stage 1 (MSLM).
-    stage2_steps (int): Steps of stage 2 (MSLM + SCL).
-    batch_size (int): Samples per step.
-    learn_rate (float): Peak AdamW learning rate.
-    warmup_steps (int): Linear warm-up steps.
-    head_only_steps (int): First steps that update only the MLM head's own
-        weights (not the encoder, nor the word embeddings tied to the
-        decoder): for checkpoints without a trained MLM head, such as the
-        default sentence-transformers MiniLM. 0 = none (the paper).
-    weight_decay (float): AdamW weight decay.
-    grad_clip (float): Gradient norm clipping (0 = none).
-    max_length (int): Input limit in tokens (longer texts are windowed).
-    mask_between (float): Mask probability between the entities.
-    mask_entity (float): Mask probability on the entities.
-    mask_other (float): Mask probability elsewhere.
-    temperature (float): SCL temperature.
-    lambda_mslm (float): Weight of the MSLM loss (λ1).
-    lambda_scl (float): Weight of the SCL loss in stage 2 (λ2).
-    seed (int): Seed of everything random.
-    checkpoint_every (int): Steps between checkpoints.
-    device (str): "auto" (CUDA if available), "cpu", "cuda", "cuda:1", ...
-    """
-
-    encoder: str = DEFAULT_ENCODER
-    stage1_steps: int = 500
-    stage2_steps: int = 500
-    batch_size: int = 16
-    learn_rate: float = 5e-5
-    warmup_steps: int = 50
-    head_only_steps: int = 0
-    weight_decay: float = 0.01
-    grad_clip: float = 1.0
-    max_length: int = 128
-    mask_between: float = 0.8
-    mask_entity: float = 0.5
-    mask_other: float = 0.2
-    temperature: float = 0.1
-    lambda_mslm: float = 1.0
-    lambda_scl: float = 1.0
-    seed: int = 0
-    checkpoint_every: int = 100
-    device: str = "auto"
-
-    def __post_init__(self) -> None:
-        for name in ("stage1_steps", "stage2_steps", "warmup_steps", "head_only_steps"):
-            if getattr(self, name) < 0:
-                raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}.")
-        for name in ("batch_size", "checkpoint_every", "max_length"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be at least 1, got {getattr(self, name)}.")
-        if self.total_steps < 1:
-            raise ConfigError("stage1_steps + stage2_steps must be at least 1.")
-        if self.temperature <= 0:
-            raise ConfigError(f"temperature must be positive, got {self.temperature}.")
-        self.mask  # validates the probabilities
-
-    @property
-    def total_steps(self) -> int:
-        """RETURNS (int): Steps of both stages."""
-        return self.stage1_steps + self.stage2_steps
-
-    @property
-    def mask(self) -> MaskProbabilities:
-        """RETURNS (MaskProbabilities): The per-region mask probabilities."""
-        return MaskProbabilities(self.mask_between, self.mask_entity, self.mask_other)
-
-    def stage(self, step: int) -> int:
-        """step (int): A 0-based global step.
-        RETURNS (int): STAGE_MSLM or STAGE_SCL.
-        """
-        return STAGE_MSLM if step < self.stage1_steps else STAGE_SCL
-
-    def identity(self) -> Dict[str, Any]:
-        """RETURNS (Dict[str, Any]): The settings a resumed run must share."""
-        out = asdict(self)
-        out.pop("device")
-        return out
-
-
-@dataclass
-class StepRecord:
-    """What one step did.
-
-    step (int): The 0-based global step.
-    stage (int): STAGE_MSLM or STAGE_SCL.
-    mslm (float): The MSLM loss.
-    scl (Optional[float]): The SCL loss (stage 2 only).
-    scl_rows (int): Samples that took part in SCL.
-    masked (int): Tokens masked.
-    seconds (float): Wall time of the step.
-    """
-
-    step: int
-    stage: int
-    mslm: float
-    scl: Optional[float]
-    scl_rows: int
-    masked: int
-    seconds: float
-
-
-@dataclass
-class RunState:
-    """What a checkpoint holds besides the weights.
-
-    step (int): Steps done.
-    history (List[StepRecord]): One record per step done.
-    excluded (Counter): SCL rows left out, by reason.
-    """
-
-    step: int = 0
-    history: List[StepRecord] = field(default_factory=list)
-    excluded: Counter = field(default_factory=Counter)
 
 
 def seed_for(seed: int, step: int, purpose: str) -> int:
@@ -209,21 +82,6 @@ def samples_fingerprint(samples: Sequence[EncodedSample]) -> str:
     """
     payload = [[list(s.input_ids), s.head.start, s.head.end, s.tail.start, s.tail.end, s.label] for s in samples]
     return hashlib.sha256(json.dumps(payload).encode("utf8")).hexdigest()
-
-
-def resolve_device(name: str) -> torch.device:
-    """name (str): "auto", "cpu", "cuda", "cuda:N".
-    RETURNS (torch.device): The device.
-    """
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        device = torch.device(name)
-    except RuntimeError as err:
-        raise ConfigError(f"--device: {err}") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError(f"--device {name}: CUDA is not available here.")
-    return device
 
 
 class Pretrainer:
@@ -335,76 +193,28 @@ class Pretrainer:
         )
 
     # ------------------------------------------------------------ checkpoints
-    def save_checkpoint(self, output_dir: Path, identity: Dict[str, Any]) -> Path:
-        """Write the checkpoint of the steps done and point to it.
+    @property
+    def parts(self) -> Dict[str, Stateful]:
+        """RETURNS (Dict[str, Stateful]): What a checkpoint saves, by name."""
+        return {"model": self.model, "head": self.head, "optimizer": self.optimizer, "scheduler": self.scheduler}
 
-        output_dir (Path): The run's output directory.
-        identity (Dict[str, Any]): Settings and corpus fingerprint.
-        RETURNS (Path): The checkpoint directory.
+    def save_checkpoint(self, output_dir: Path, identity: Dict[str, Any]) -> Path:
+        """output_dir (Path): The run's output directory.
+        identity (Dict[str, Any]): Settings and sample fingerprint.
+        RETURNS (Path): The checkpoint of the steps done (see :mod:`.checkpoints`).
         """
-        step = self.state.step
-        path = output_dir / f"{CHECKPOINT_PREFIX}{step}"
-        pointer = output_dir / CHECKPOINT_POINTER
-        if pointer.exists() and json.loads(pointer.read_text(encoding="utf8"))["checkpoint"] == path.name:
-            return path  # already written (e.g. Ctrl-C right after a checkpoint): never rewrite the live one
-        if path.exists():
-            shutil.rmtree(path)
-        path.mkdir(parents=True)
-        torch.save(
-            {
-                "model": self.model.state_dict(),
-                "head": self.head.state_dict(),
-                "optimizer": self.optimizer.state_dict(),
-                "scheduler": self.scheduler.state_dict(),
-            },
-            path / STATE_FILE,
-        )
-        srsly.write_json(
-            path / "run.json",
-            {
-                "identity": identity,
-                "step": step,
-                "history": [asdict(r) for r in self.state.history],
-                "excluded": dict(self.state.excluded),
-            },
-        )
-        tmp = output_dir / f"{CHECKPOINT_POINTER}.tmp"
-        tmp.write_text(json.dumps({"checkpoint": path.name, "step": step}), encoding="utf8")
-        os.replace(tmp, pointer)
-        for old in output_dir.glob(f"{CHECKPOINT_PREFIX}*"):
-            if old != path and old.is_dir():
-                shutil.rmtree(old)
-        return path
+        return save_checkpoint(output_dir, self.state, self.parts, identity)
 
     def load_checkpoint(self, output_dir: Path, identity: Dict[str, Any]) -> bool:
-        """Continue from the last checkpoint, if there is one.
-
-        output_dir (Path): The run's output directory.
-        identity (Dict[str, Any]): Settings and corpus fingerprint of this run.
-        RETURNS (bool): Whether a checkpoint was loaded.
+        """output_dir (Path): The run's output directory.
+        identity (Dict[str, Any]): Settings and sample fingerprint of this run.
+        RETURNS (bool): Whether a checkpoint was restored.
         RAISES (ConfigError): The checkpoint belongs to another run.
         """
-        pointer = output_dir / CHECKPOINT_POINTER
-        if not pointer.exists():
-            return False
-        path = output_dir / json.loads(pointer.read_text(encoding="utf8"))["checkpoint"]
-        run = srsly.read_json(path / "run.json")
-        if run["identity"] != json.loads(json.dumps(identity)):
-            raise ConfigError(
-                f"{path} belongs to a pre-training run with other settings or samples; "
-                "use another output directory (or delete it to start over)."
-            )
-        state = torch.load(path / STATE_FILE, map_location=self.device, weights_only=True)
-        self.model.load_state_dict(state["model"])
-        self.head.load_state_dict(state["head"])
-        self.optimizer.load_state_dict(state["optimizer"])
-        self.scheduler.load_state_dict(state["scheduler"])
-        self.state = RunState(
-            step=int(run["step"]),
-            history=[StepRecord(**r) for r in run["history"]],
-            excluded=Counter(run["excluded"]),
-        )
-        return True
+        state = load_checkpoint(output_dir, self.parts, identity, self.device)
+        if state is not None:
+            self.state = state
+        return state is not None
 
     # -------------------------------------------------------------------- run
     def run(

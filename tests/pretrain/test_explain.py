@@ -1,4 +1,4 @@
-"""Explanation generation (EDKG): prompts, filtering, counting, resume."""
+"""Explanation generation (EDKG): items, prompts, the filtered and counted run, resume."""
 from pathlib import Path
 from typing import Any, List
 
@@ -7,24 +7,12 @@ import srsly
 from spacy.tokens import Doc
 
 from spacy_mbre.data.schema import load_schema
-from spacy_mbre.errors import ConfigError, DataError
+from spacy_mbre.errors import ConfigError
 from spacy_mbre.mining.cache import AnswerCache
 from spacy_mbre.mining.gateway import LLMGateway, model_identity
-from spacy_mbre.pretrain.explain import (
-    COPY,
-    EMPTY,
-    JOURNAL,
-    NO_ENTITY,
-    OUTPUT,
-    REPETITIVE,
-    TOO_SHORT,
-    ExplainItem,
-    ExplainPrompter,
-    ExplanationFilter,
-    collect_items,
-    explain,
-    read_explanations,
-)
+from spacy_mbre.pretrain.explain import JOURNAL, OUTPUT, ExplainPrompter, collect_items, explain
+from spacy_mbre.pretrain.explanations import ExplainItem
+from spacy_mbre.pretrain.filtering import COPY, EMPTY, NO_ENTITY, REPETITIVE, TOO_SHORT, ExplanationFilter
 
 SCHEMA = load_schema("semeval")
 
@@ -47,32 +35,6 @@ def test_prompt_names_the_pair_and_the_meaning() -> None:
     assert "Sentence: The fire was caused by the heat ." in prompt
     assert 'Relation: Cause-Effect, which means that "heat" causes, produces or brings about "fire".' in prompt
     assert 'why the head entity "heat" has the relation "Cause-Effect" with the tail entity "fire"' in prompt
-
-
-@pytest.mark.parametrize(
-    "answer,reason",
-    [
-        ("", EMPTY),
-        ("  ...  ", EMPTY),
-        ("Because it is.", TOO_SHORT),
-        ("The fire was caused by the heat.", COPY),
-        ("the heat and the heat and the heat and the heat and the heat and the heat", REPETITIVE),
-        ("This holds because of what the sentence describes in context.", NO_ENTITY),
-        ("Explanation: The heat started the fire, so heat is the cause.", None),
-    ],
-)
-def test_filter_reasons(answer: str, reason: Any) -> None:
-    item = ExplainItem("The fire was caused by the heat .", (27, 31), (4, 8), "Cause-Effect")
-    text, got = ExplanationFilter().check(item, answer)
-    assert got == reason
-    if reason is None:
-        assert text == "The heat started the fire, so heat is the cause."
-
-
-def test_copy_rule_matches_whole_words_only() -> None:
-    item = ExplainItem("The fire was caused by the heat .", (27, 31), (4, 8), "Cause-Effect")
-    assert ExplanationFilter().check(item, "fire was caused by the heat")[1] == COPY
-    assert ExplanationFilter().check(item, "he fire was caused by the heat")[1] is None
 
 
 def test_explain_filters_and_counts(tmp_path: Path, gold_docs: List[Doc], fake_explainer: Any) -> None:
@@ -139,25 +101,3 @@ def test_no_gold_relations_is_an_error(tmp_path: Path, fake_explainer: Any) -> N
     with pytest.raises(ConfigError, match="no gold relations"):
         explain([spacy.blank("en")("Nothing here .")], SCHEMA,
                 gateway(fake_explainer.make_fake_explainer(), tmp_path / "c.sqlite"), tmp_path)
-
-
-def test_read_explanations_round_trip_and_errors(tmp_path: Path, gold_docs: List[Doc], fake_explainer: Any) -> None:
-    explain(gold_docs, SCHEMA, gateway(fake_explainer.make_fake_explainer(), tmp_path / "c.sqlite"), tmp_path)
-    read = list(read_explanations(tmp_path / OUTPUT))
-    assert len(read) == 7
-    sample = read[0].to_sample()
-    assert sample.text.startswith(read[0].item.sentence + " The sentence states")
-    assert sample.text[sample.head[0] : sample.head[1]] == read[0].item.head_text
-    assert sample.label == read[0].item.label
-    bad = tmp_path / "bad.jsonl"
-    lines = (tmp_path / OUTPUT).read_text().splitlines()
-    bad.write_text("\n".join([lines[0], '{"sentence": "A b .", "head": [0, 1], "tail": [2, 9], "label": "X", '
-                              '"explanation": "e"}']) + "\n")
-    with pytest.raises(DataError, match=r"bad.jsonl:2: .*outside the text"):
-        list(read_explanations(bad))
-    bad.write_text('{"sentence": "A b ."}\n')
-    with pytest.raises(DataError, match=r"bad.jsonl:1: .*missing or malformed 'head'"):
-        list(read_explanations(bad))
-    bad.write_text("not json\n")
-    with pytest.raises(DataError, match=r"bad.jsonl:1: not an explanation record"):
-        list(read_explanations(bad))
