@@ -51,6 +51,8 @@ from . import self_train  # noqa: E402,F401
 from . import calibrate  # noqa: E402,F401
 from . import visualize  # noqa: E402,F401
 from . import review  # noqa: E402,F401
+from . import explain  # noqa: E402,F401
+from . import pretrain  # noqa: E402,F401
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ def config() -> Dict:
 
 def test_schema_valid(config):
     assert validate(ProjectConfigSchema, config) == []
-    assert {"all", "typing", "selftrain", "full"} <= set(config["workflows"])
+    assert {"all", "typing", "selftrain", "pretrain", "full"} <= set(config["workflows"])
 
 
 def test_vars_substituted(config):
@@ -27,7 +27,7 @@ def test_vars_substituted(config):
             assert "${" not in line, (command["name"], line)
 
 
-@pytest.mark.parametrize("workflow", ["all", "typing", "selftrain", "full"])
+@pytest.mark.parametrize("workflow", ["all", "typing", "selftrain", "pretrain", "full"])
 def test_deps_exist_or_are_produced_earlier(config, workflow):
     commands = {c["name"]: c for c in config["commands"]}
     produced: Set[str] = set()
