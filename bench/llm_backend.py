@@ -44,10 +44,10 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from spacy_mbre.mining.models import scoring
-from spacy_mbre.mining.models.assets import require_default_model
-from spacy_mbre.mining.models.llamacpp import LlamaCpp
-from spacy_mbre.mining.types import BINARY, MULTICLASS, Answer, Question
+from spacy_mbre.llm.models import option_probs
+from spacy_mbre.llm.models.assets import require_default_model
+from spacy_mbre.llm.models.llamacpp import LlamaCpp
+from spacy_mbre.llm.types import BINARY, MULTICLASS, Answer, Question
 
 TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "semeval2010_task8" / "TRAIN_FILE.TXT"
 OUT = Path(__file__).parent / "results" / "llm_backend.json"
@@ -389,13 +389,13 @@ def compare_paths(model: LlamaCpp, question: Question, args: argparse.Namespace)
     slow_s = time.perf_counter() - t0
     top = out["choices"][0]["logprobs"]["top_logprobs"][0]
     masses = {"yes": 0.0, "no": 0.0}
-    ids = scoring.first_token_ids(("yes", "no"), model._tokenize_option)
+    ids = option_probs.first_token_ids(("yes", "no"), model._tokenize_option)
     for opt, toks in ids.items():
         for tok in toks:
             piece = other.detokenize([tok]).decode("utf-8", errors="ignore")
             if piece in top:
                 masses[opt] += float(np.exp(top[piece]))
-    probs, _ = scoring.renormalise(masses)
+    probs, _ = option_probs.renormalise(masses)
     del other
     return {"prompt_tokens": len(tokens), "logits_processor_s": fast_s, "logits_all_create_completion_s": slow_s,
             "p_yes_fast": fast.probs["yes"], "p_yes_logits_all": probs["yes"]}

@@ -21,7 +21,7 @@ fake_llm = sys.modules[FAKE_LLM_MODULE]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
-    from spacy_mbre.mining.models import assets
+    from spacy_mbre.llm.models import assets
 
     missing = []
     if importlib.util.find_spec("llama_cpp") is None:

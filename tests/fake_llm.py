@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set
 
 from spacy_llm.registry import registry
 
-from spacy_mbre.mining.types import Answer
+from spacy_mbre.llm.types import Answer
 
 QUESTION_MARK = "\n\nQuestion:\n"
 

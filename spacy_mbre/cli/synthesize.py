@@ -46,7 +46,7 @@ def synthesize_cli(
     from ..data.readers.jsonl import write_jsonl
     from ..data.schema import load_schema
     from ..errors import ConfigError
-    from ..mining.gateway import open_gateway
+    from ..llm.gateway import open_gateway
     from ..synthesis.synthesizer import SCHEMA, SynthesisSettings, plan_run, synthesize
     from .mine import parse_model_args
 

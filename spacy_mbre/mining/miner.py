@@ -30,6 +30,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 
 from spacy.tokens import Doc, Span
 
+from ..data.readers.corpus import write_docs
 from ..data.relations import (
     Pair,
     PairKey,
@@ -41,15 +42,14 @@ from ..data.relations import (
     set_pairs,
     set_relations,
 )
-from ..data.readers.corpus import write_docs
 from ..data.schema import TYPING, Schema
 from ..errors import ConfigError
+from ..llm.gateway import USAGE_KEYS, LLMGateway
+from ..llm.journal import Journal, doc_fingerprint
 from .component import LabelDecider
-from .gateway import USAGE_KEYS, LLMGateway
-from .journal import Journal, doc_fingerprint
+from .proposers import LocalProposer
 from .queries import MINING_KEY, mining_pairs
 from .record import clear as clear_record
-from .proposers import LocalProposer
 from .strategies import STAGE_NAMES, Stage
 
 HIDDEN_LABEL = "ENT"

@@ -74,8 +74,8 @@ def test_raw_confidence_uses_option_mass():
 
 
 def test_binary_entry_records_option_mass():
+    from spacy_mbre.llm.types import Answer
     from spacy_mbre.mining.tasks.binary.parser import parse_binary
-    from spacy_mbre.mining.types import Answer
 
     entry = parse_binary("a", Answer("yes", {"yes": 0.75, "no": 0.25}, {"option_mass": 0.9}))
     assert entry["p_yes"] == 0.75 and entry["mass"] == 0.9

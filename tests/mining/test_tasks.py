@@ -5,12 +5,12 @@ import spacy
 from spacy_llm.registry import registry
 
 from spacy_mbre.data.relations import get_relations, set_relations
+from spacy_mbre.llm.types import Answer, Question
 from spacy_mbre.mining.examples import ExamplePool, collect_examples
 from spacy_mbre.mining.grouping import group_schema
 from spacy_mbre.mining.record import pair_records
 from spacy_mbre.mining.tasks.binary import BinaryVerifyTask, parse_yes_no
 from spacy_mbre.mining.tasks.multiclass import GroupedMultiClassTask, parse_choice, propose
-from spacy_mbre.mining.types import Answer, Question
 
 fake_llm = sys.modules["spacy_mbre_tests_fake_llm"]
 

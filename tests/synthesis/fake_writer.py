@@ -25,7 +25,7 @@ from typing import Any, Iterable, List
 
 from spacy_llm.registry import registry
 
-from spacy_mbre.mining.types import Answer
+from spacy_mbre.llm.types import Answer
 
 NAME = "spacy-mbre-test.FakeWriterLLM.v1"
 LABEL_RE = re.compile(r"for the relation '([^']+)'")

@@ -13,8 +13,8 @@ from spacy_mbre.data.readers.corpus import create_corpus, read_docs
 from spacy_mbre.data.readers.jsonl import write_jsonl
 from spacy_mbre.data.relations import get_pairs, get_relations
 from spacy_mbre.errors import ConfigError
-from spacy_mbre.mining.cache import AnswerCache
-from spacy_mbre.mining.gateway import LLMGateway, model_identity
+from spacy_mbre.llm.cache import AnswerCache
+from spacy_mbre.llm.gateway import LLMGateway, model_identity
 from spacy_mbre.synthesis.synthesizer import SynthesisSettings, synthesize
 
 

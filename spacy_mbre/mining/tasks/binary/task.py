@@ -20,10 +20,10 @@ from spacy.tokens import Doc
 
 from ....data.schema import Schema
 from ....errors import ConfigError
+from ....llm.types import BINARY
 from ...examples import ExamplePool
 from ...queries import fill, generic, marked_text, statement
 from ...record import BIN, CLF, MC, pair_records, set_stage
-from ...types import BINARY
 from ..base import MiningTask, Planned, read_template
 from .parser import NO, YES, parse_binary
 

@@ -25,11 +25,11 @@ from spacy.tokens import Doc
 
 from ....data.schema import Schema
 from ....errors import ConfigError
+from ....llm.types import MULTICLASS
 from ...examples import ExamplePool
 from ...grouping import Grouping
 from ...queries import generic, marked_text, none_statement, statement
 from ...record import MC, set_stage
-from ...types import MULTICLASS
 from ..base import MiningTask, Planned, option_mass, read_template
 from .parser import NONE, parse_choice, propose
 

@@ -1,4 +1,4 @@
-"""The crash-safe journal of a mining run.
+"""The crash-safe journal of an LLM run (mining, synthesis).
 
 A JSONL file: the first line is a header naming the run's settings; then one
 line per finished doc, appended, flushed and fsynced as soon as the doc is

@@ -3,14 +3,13 @@ behaviour (marked slow + llm; skipped if the default GGUF is not assembled)."""
 from typing import List, Tuple
 
 import numpy as np
-
 import pytest
 from spacy_llm.registry import registry
 
 from spacy_mbre.errors import ConfigError
-from spacy_mbre.mining.models import assets
-from spacy_mbre.mining.models.llamacpp import LlamaCpp
-from spacy_mbre.mining.types import BINARY, MULTICLASS, Answer, Question
+from spacy_mbre.llm.models import assets
+from spacy_mbre.llm.models.llamacpp import LlamaCpp
+from spacy_mbre.llm.types import BINARY, MULTICLASS, Answer, Question
 
 
 def test_registered_and_cheap_to_construct() -> None:
