@@ -32,7 +32,8 @@ def report_cli(
     from ..data.readers.corpus import read_docs
     from ..data.schema import load_schema
     from ..errors import ConfigError
-    from ..reporting import build_report, eval_row, make_plots, mining_row, read_json, theta_sweep, to_markdown
+    from ..mining.decision import theta_sweep
+    from ..reporting import build_report, eval_row, make_plots, mining_row, read_json, to_markdown
 
     msg = Printer()
     mining_rows = []

@@ -46,7 +46,7 @@ from ..data.schema import TYPING, Schema
 from ..errors import ConfigError
 from ..llm.gateway import USAGE_KEYS, LLMGateway
 from ..llm.journal import Journal, doc_fingerprint
-from .component import LabelDecider
+from .decider import LabelDecider
 from .proposers import LocalProposer
 from .queries import MINING_KEY, mining_pairs
 from .record import clear as clear_record

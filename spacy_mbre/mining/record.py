@@ -39,6 +39,11 @@ from .queries import MINING_KEY
 MC = "mc"
 BIN = "bin"
 CLF = "clf"
+# The answers every reader of the record compares ``choice`` with: the binary
+# stage's "yes"/"no" and the multi-class stage's "none" (no option fits).
+YES = "yes"
+NO = "no"
+NONE = "none"
 
 
 def pair_records(doc: Doc) -> Dict[PairKey, Dict[str, Any]]:

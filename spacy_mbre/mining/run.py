@@ -70,7 +70,7 @@ def mine(
     from ..data.readers.jsonl import write_jsonl as default_write_jsonl
     from ..llm.gateway import open_gateway
     from ..llm.journal import Journal
-    from .component import LabelDecider
+    from .decider import LabelDecider
     from .miner import Miner, build_report, now, prepare_docs, run_mining, write_outputs
     from .proposers import ClassifierProposer
     from .strategies import build_stages

@@ -47,7 +47,7 @@ def test_multiclass_only_record():
 
 def test_decider_component_validates():
     from spacy_mbre.errors import ConfigError
-    from spacy_mbre.mining.component import LabelDecider
+    from spacy_mbre.mining.decider import LabelDecider
 
     with pytest.raises(ConfigError):
         LabelDecider("d", "semeval", no_prob_policy="maybe")
