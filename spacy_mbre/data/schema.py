@@ -311,14 +311,3 @@ def load_schema(schema: Union[str, Path, "Schema"]) -> "Schema":
     if isinstance(schema, Schema):
         return schema
     return Schema.from_file(schema)
-
-
-
-def make_schema(path: str) -> Schema:
-    """Registered as ``spacy-mbre.load_schema.v1`` so configs can refer to a
-    schema file or a shipped schema name.
-
-    path (str): A schema path or shipped name.
-    RETURNS (Schema): The schema.
-    """
-    return load_schema(path)

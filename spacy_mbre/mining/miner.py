@@ -49,8 +49,9 @@ from ..llm.journal import Journal, doc_fingerprint
 from .decider import LabelDecider
 from .proposers import LocalProposer
 from .queries import MINING_KEY, mining_pairs
+from .record import STAGE_NAMES
 from .record import clear as clear_record
-from .strategies import STAGE_NAMES, Stage
+from .strategies import Stage
 
 HIDDEN_LABEL = "ENT"
 STAT_KEYS = ("prompts", "llm_calls", "cache_hits", "unparseable", *USAGE_KEYS, "seconds")
