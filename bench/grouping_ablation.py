@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
-
 from benchlib import REPO, mining_pool, model_flags, print_table, run_cli, run_meta, work_dir
 from benchlib import seed_cache as seed_answers  # the name seed_cache is an option of main
 

@@ -32,7 +32,6 @@ from typing import Any, Dict, List
 
 import spacy
 import typer
-
 from benchlib import REPO, mining_pool, model_flags, print_table, run_cli, run_meta, work_dir
 
 from spacy_mbre.data.readers.corpus import read_docs, write_docs

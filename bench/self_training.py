@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
-
 from benchlib import REPO, evaluate_semeval, mean_sd, run, run_cli, run_meta, schedule_args, semeval_test
 
 WORK = REPO / "bench" / "work"

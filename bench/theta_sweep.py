@@ -33,8 +33,8 @@ import spacy
 import typer
 from spacy.tokens import Doc
 
-from spacy_mbre.data.relations import get_relations, relation_to_record
 from spacy_mbre.data.readers.corpus import read_docs
+from spacy_mbre.data.relations import get_relations, relation_to_record
 from spacy_mbre.data.schema import Schema, load_schema
 from spacy_mbre.mining.decider import LabelDecider
 from spacy_mbre.mining.decision import CONFIDENCES, SWEEP_RULES, THETAS, theta_sweep

@@ -8,8 +8,8 @@ from spacy.tokens import Doc
 from wasabi import Printer
 
 from ..data.readers.common import ConversionStats, get_nlp
-from ..data.readers.crossner import AUTO, read_crossner
 from ..data.readers.corpus import write_docs
+from ..data.readers.crossner import AUTO, read_crossner
 from ..data.readers.jsonl import CHARS, TOKENS, read_jsonl
 from ..data.readers.redocred import read_redocred
 from ..data.readers.semeval import read_semeval

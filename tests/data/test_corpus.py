@@ -6,7 +6,7 @@ from spacy.util import registry
 
 from spacy_mbre.data.readers import WEIGHT_KEY, write_jsonl
 from spacy_mbre.data.readers.corpus import RelationCorpus, Source
-from spacy_mbre.data.relations import Relation, add_relations
+from spacy_mbre.data.relations import Relation
 from spacy_mbre.errors import ConfigError, DataError
 
 

@@ -7,7 +7,7 @@ import spacy
 from spacy.tokens import Span
 from spacy.training import Example
 
-from spacy_mbre.data.relations import Pair, Relation, get_relations, set_pairs, set_relations
+from spacy_mbre.data.relations import Relation, get_relations, set_pairs, set_relations
 from spacy_mbre.data.soft_labels import set_soft_targets
 from spacy_mbre.relations.model import get_featurizer
 
