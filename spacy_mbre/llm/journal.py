@@ -73,7 +73,8 @@ class Journal:
                     if not header_seen:
                         if data.get("journal") != self.magic or data.get("config") != self.config:
                             raise ConfigError(
-                                f"{self.path} belongs to a run with other settings or of another command (this is `{self.kind}`); "
+                                f"{self.path} belongs to a run with other settings or of another command "
+                                f"(this is `{self.kind}`); "
                                 "use another output directory (or delete it to start over)."
                             )
                         header_seen = True

@@ -385,7 +385,9 @@ def build_report(
         "docs": summary["docs"],
         "pairs": summary["pairs"],
         "resumed_docs": resumed_docs,
-        "stages": {k: {kk: round(v, 3) if isinstance(v, float) else v for kk, v in c.items()} for k, c in stages.items()},
+        "stages": {
+            k: {kk: round(v, 3) if isinstance(v, float) else v for kk, v in c.items()} for k, c in stages.items()
+        },
         "total": {k: round(v, 3) for k, v in total.items()},
         "prompts_per_pair": round(total["prompts"] / pairs, 3),
         "llm_calls_per_pair": round(total["llm_calls"] / pairs, 3),

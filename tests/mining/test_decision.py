@@ -4,7 +4,10 @@ from spacy_mbre.mining.decision import candidates, decide
 
 
 def bin_record(*entries):
-    return {"pair": [0, 1, 2, 3], "bin": [{"option": o, "choice": c, "p_yes": p, "answer": c or "?"} for o, c, p in entries]}
+    return {
+        "pair": [0, 1, 2, 3],
+        "bin": [{"option": o, "choice": c, "p_yes": p, "answer": c or "?"} for o, c, p in entries],
+    }
 
 
 def test_no_yes_is_no_relation():

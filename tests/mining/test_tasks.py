@@ -83,7 +83,9 @@ def test_binary_prompts_and_record(semeval_docs, semeval_schema):
     counts = task.record(doc, task.plan(doc), answers)
     assert counts == {"prompts": 18, "unparseable": 1}
     (record,) = pair_records(doc).values()
-    assert record["bin"][0] == {"option": "Cause-Effect(e1,e2)", "answer": "yes", "choice": "yes", "p_yes": 0.8, "mass": None}
+    assert record["bin"][0] == {
+        "option": "Cause-Effect(e1,e2)", "answer": "yes", "choice": "yes", "p_yes": 0.8, "mass": None
+    }
     assert record["bin"][-1]["choice"] is None and record["bin"][-1]["p_yes"] is None
 
 
@@ -101,7 +103,10 @@ def test_spacy_pipeline_llm_stages_and_decider(semeval_files, semeval_docs):
         "llm",
         name="llm_mc",
         config={
-            "task": {"@llm_tasks": "spacy-mbre.GroupedMultiClass.v1", "schema": "semeval", "fewshot": str(semeval_files["docs"])},
+            "task": {
+                "@llm_tasks": "spacy-mbre.GroupedMultiClass.v1", "schema": "semeval",
+                "fewshot": str(semeval_files["docs"]),
+            },
             "model": model,
         },
     )
@@ -109,7 +114,9 @@ def test_spacy_pipeline_llm_stages_and_decider(semeval_files, semeval_docs):
         "llm",
         name="llm_bin",
         config={
-            "task": {"@llm_tasks": "spacy-mbre.BinaryVerify.v1", "schema": "semeval", "fewshot": str(semeval_files["docs"])},
+            "task": {
+                "@llm_tasks": "spacy-mbre.BinaryVerify.v1", "schema": "semeval", "fewshot": str(semeval_files["docs"])
+            },
             "model": model,
         },
     )

@@ -143,7 +143,10 @@ class TestRealModel:
         assert second["reused_tokens"] > 0.6 * second["prompt_tokens"]
         assert second["evaluated_tokens"] < 0.4 * first["evaluated_tokens"]
         assert second["reused_tokens"] + second["evaluated_tokens"] == second["prompt_tokens"]
-        assert answers[1].usage["reused_tokens"] + answers[1].usage["evaluated_tokens"] == answers[1].usage["prompt_tokens"]
+        assert (
+            answers[1].usage["reused_tokens"] + answers[1].usage["evaluated_tokens"]
+            == answers[1].usage["prompt_tokens"]
+        )
 
     def test_multiclass_letters_and_sequences(self, model: LlamaCpp) -> None:
         letters = Question(

@@ -37,7 +37,9 @@ def test_binary_sums_case_and_space_variants() -> None:
     assert mode == option_probs.FIRST_TOKEN
     assert set(plan["yes"]) == {IDS[p] for p in ("yes", "Yes", "YES", " yes", " Yes", " YES")}
     assert plan["yes"][0] == IDS["yes"]
-    probs, mass = option_probs.first_token_probs(dist({"yes": 0.1, "Yes": 0.3, " no": 0.2, "No": 0.2, "Cause": 0.2}), plan)
+    probs, mass = option_probs.first_token_probs(
+        dist({"yes": 0.1, "Yes": 0.3, " no": 0.2, "No": 0.2, "Cause": 0.2}), plan
+    )
     assert probs["yes"] == pytest.approx(0.4 / 0.8)
     assert probs["yes"] + probs["no"] == pytest.approx(1.0)
     assert mass == pytest.approx(0.8)  # "Cause" is neither option
