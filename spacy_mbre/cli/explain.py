@@ -47,7 +47,7 @@ def explain_cli(
     from ..data.readers.corpus import read_docs
     from ..data.schema import load_schema
     from ..errors import ConfigError
-    from ..mining.gateway import open_gateway
+    from ..llm.gateway import open_gateway
     from ..pretrain.explain import OUTPUT, REPORT, explain
     from ..pretrain.filtering import ExplanationFilter
     from .mine import parse_model_args

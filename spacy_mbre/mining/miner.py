@@ -30,6 +30,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 
 from spacy.tokens import Doc, Span
 
+from ..data.readers.corpus import write_docs
 from ..data.relations import (
     Pair,
     PairKey,
@@ -41,16 +42,16 @@ from ..data.relations import (
     set_pairs,
     set_relations,
 )
-from ..data.readers.corpus import write_docs
 from ..data.schema import TYPING, Schema
 from ..errors import ConfigError
-from .component import LabelDecider
-from .gateway import USAGE_KEYS, LLMGateway
-from .journal import Journal, doc_fingerprint
-from .queries import MINING_KEY, mining_pairs
-from .record import clear as clear_record
+from ..llm.gateway import USAGE_KEYS, LLMGateway
+from ..llm.journal import Journal, doc_fingerprint
+from .decider import LabelDecider
 from .proposers import LocalProposer
-from .strategies import STAGE_NAMES, Stage
+from .queries import MINING_KEY, mining_pairs
+from .record import STAGE_NAMES
+from .record import clear as clear_record
+from .strategies import Stage
 
 HIDDEN_LABEL = "ENT"
 STAT_KEYS = ("prompts", "llm_calls", "cache_hits", "unparseable", *USAGE_KEYS, "seconds")
@@ -419,7 +420,9 @@ def build_report(
         "docs": summary["docs"],
         "pairs": summary["pairs"],
         "resumed_docs": resumed_docs,
-        "stages": {k: {kk: round(v, 3) if isinstance(v, float) else v for kk, v in c.items()} for k, c in stages.items()},
+        "stages": {
+            k: {kk: round(v, 3) if isinstance(v, float) else v for kk, v in c.items()} for k, c in stages.items()
+        },
         "total": {k: round(v, 3) for k, v in total.items()},
         "prompts_per_pair": round(total["prompts"] / pairs, 3),
         "llm_calls_per_pair": round(total["llm_calls"] / pairs, 3),

@@ -10,7 +10,7 @@ form the corpus ``explanations.jsonl`` (:mod:`.explanations`), which
 ``pretrain --explanations`` reads.
 
 **Crash safety and cache.** Model access goes through the mining
-:class:`~spacy_mbre.mining.gateway.LLMGateway` (sqlite answer cache). Every
+:class:`~spacy_mbre.llm.gateway.LLMGateway` (sqlite answer cache). Every
 answered item (index, prompt sha256, raw answer, usage) is appended to the
 append-only ``journal.jsonl`` (the mining journal: fsynced lines, torn last
 line dropped, settings header checked) in chunks of ``batch_size``. A rerun
@@ -34,8 +34,8 @@ from spacy.tokens import Doc
 from ..data.relations import Pair, get_relations
 from ..data.schema import Schema
 from ..errors import ConfigError
-from ..mining.gateway import USAGE_KEYS, LLMGateway
-from ..mining.journal import Journal
+from ..llm.gateway import USAGE_KEYS, LLMGateway
+from ..llm.journal import Journal
 from ..mining.queries import context_span
 from .explanations import ExplainItem, Explanation
 from .filtering import REASONS, ExplanationFilter

@@ -36,7 +36,9 @@ def test_deps_exist_or_are_produced_earlier(config, workflow):
         command = commands[name]
         for dep in command.get("deps", []):
             shipped = (ROOT / dep).exists() and not dep.startswith(("corpus/", "training/", "metrics/", "reports/"))
-            assert shipped or dep in produced, f"{workflow}/{name}: dependency {dep} is neither shipped nor produced earlier"
+            assert shipped or dep in produced, (
+                f"{workflow}/{name}: dependency {dep} is neither shipped nor produced earlier"
+            )
         produced.update(command.get("outputs", []))
 
 
@@ -51,7 +53,9 @@ def test_assets_shipped_with_checksums(config):
         path = ROOT / asset["dest"]
         assert path.is_file(), asset["dest"]
         assert get_checksum(path) == asset["checksum"], asset["dest"]
-    for licence in ("assets/semeval2010_task8/SEMEVAL_TASK8_FULL_RELEASE_README.txt", "assets/crossner/LICENSE", "assets/README.md"):
+    for licence in (
+        "assets/semeval2010_task8/SEMEVAL_TASK8_FULL_RELEASE_README.txt", "assets/crossner/LICENSE", "assets/README.md"
+    ):
         assert (ROOT / licence).is_file(), licence
 
 

@@ -119,7 +119,7 @@ class RecordingBar:
 
 
 def test_progress_advances_per_pair_within_a_batch(tmp_path, semeval_files, monkeypatch):
-    from spacy_mbre.mining.gateway import LLMGateway
+    from spacy_mbre.llm.gateway import LLMGateway
 
     run = LLMGateway._run
 

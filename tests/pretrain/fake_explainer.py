@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from spacy_llm.registry import registry
 
-from spacy_mbre.mining.types import Answer
+from spacy_mbre.llm.types import Answer
 
 NAME = "spacy-mbre-test.FakeExplainerLLM.v1"
 FIELD_RE = re.compile(r"^(Sentence|Head entity|Tail entity|Relation): (.*)$", re.MULTILINE)

@@ -8,8 +8,8 @@ from spacy.tokens import Doc
 
 from spacy_mbre.data.schema import load_schema
 from spacy_mbre.errors import DataError
-from spacy_mbre.mining.cache import AnswerCache
-from spacy_mbre.mining.gateway import LLMGateway, model_identity
+from spacy_mbre.llm.cache import AnswerCache
+from spacy_mbre.llm.gateway import LLMGateway, model_identity
 from spacy_mbre.pretrain.explain import OUTPUT, explain
 from spacy_mbre.pretrain.explanations import read_explanations
 

@@ -9,8 +9,8 @@ from spacy.tokens import Doc, DocBin
 from spacy_mbre.data.relations import Pair, Relation, set_pairs, set_relations
 from spacy_mbre.data.schema import load_schema
 from spacy_mbre.errors import DataError
-from spacy_mbre.mining.cache import AnswerCache
-from spacy_mbre.mining.gateway import LLMGateway, model_identity
+from spacy_mbre.llm.cache import AnswerCache
+from spacy_mbre.llm.gateway import LLMGateway, model_identity
 from spacy_mbre.pretrain.corpus import count_sources, load_samples
 from spacy_mbre.pretrain.explain import OUTPUT, explain
 from spacy_mbre.pretrain.samples import NO_RELATION, label_set, samples_from_docs

@@ -46,16 +46,16 @@ from typer.testing import CliRunner
 from spacy_mbre.data.readers import read_semeval
 from spacy_mbre.data.relations import get_relations
 from spacy_mbre.data.schema import load_schema
+from spacy_mbre.llm.models import assets
+from spacy_mbre.llm.types import Question
 from spacy_mbre.mining.examples import ExamplePool, collect_examples
 from spacy_mbre.mining.grouping import group_schema
-from spacy_mbre.mining.models import assets
 from spacy_mbre.mining.queries import gold_options
 from spacy_mbre.mining.record import pair_records
 from spacy_mbre.mining.tasks.binary import BinaryVerifyTask
 from spacy_mbre.mining.tasks.multiclass import GroupedMultiClassTask
-from spacy_mbre.mining.types import Question
 
-SAMPLE = Path(__file__).parent.parent / "data" / "semeval_sample.txt"
+SAMPLE = Path(__file__).parents[2] / "mining" / "data" / "semeval_sample.txt"
 SERVER_MODULES = ("llama_cpp", "fastapi", "uvicorn", "sse_starlette", "starlette_context", "pydantic_settings")
 PROB_TOL = 0.05  # probabilities of the two backends agree this closely (seen: <= 0.016 here, 0.023 in the bench)
 DECISION_TOL = 0.03  # a decision this close to its threshold (or a tie) may flip between them
@@ -114,7 +114,7 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def local_model() -> Any:
-    from spacy_mbre.mining.models.llamacpp import LlamaCpp
+    from spacy_mbre.llm.models.llamacpp import LlamaCpp
 
     return LlamaCpp(n_ctx=4096, n_threads=1)
 
@@ -139,7 +139,7 @@ def real_questions() -> List[Question]:
 
 
 def test_server_answers_match_in_process(llama_server: str, local_model: Any) -> None:
-    from spacy_mbre.mining.models.openai_compat import OpenAICompatible
+    from spacy_mbre.llm.models.openai_compat import OpenAICompatible
 
     questions = real_questions()
     server_model = OpenAICompatible(llama_server, model="qwen", max_concurrency=2, timeout=600, top_logprobs=20)

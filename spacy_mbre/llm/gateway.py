@@ -1,4 +1,4 @@
-"""All model calls of a mining run go through one :class:`LLMGateway`: it
+"""All model calls of a run (mining, synthesis) go through one :class:`LLMGateway`: it
 looks questions up in the answer cache, sends the rest to the model through
 spacy-llm's model interface (``model([[q1, q2, …]])`` → ``[[a1, a2, …]]``),
 sorted by ``prefix_key`` so equal prefixes run back to back, stores the new

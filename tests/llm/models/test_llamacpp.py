@@ -3,14 +3,13 @@ behaviour (marked slow + llm; skipped if the default GGUF is not assembled)."""
 from typing import List, Tuple
 
 import numpy as np
-
 import pytest
 from spacy_llm.registry import registry
 
 from spacy_mbre.errors import ConfigError
-from spacy_mbre.mining.models import assets
-from spacy_mbre.mining.models.llamacpp import LlamaCpp
-from spacy_mbre.mining.types import BINARY, MULTICLASS, Answer, Question
+from spacy_mbre.llm.models import assets
+from spacy_mbre.llm.models.llamacpp import LlamaCpp
+from spacy_mbre.llm.types import BINARY, MULTICLASS, Answer, Question
 
 
 def test_registered_and_cheap_to_construct() -> None:
@@ -144,7 +143,10 @@ class TestRealModel:
         assert second["reused_tokens"] > 0.6 * second["prompt_tokens"]
         assert second["evaluated_tokens"] < 0.4 * first["evaluated_tokens"]
         assert second["reused_tokens"] + second["evaluated_tokens"] == second["prompt_tokens"]
-        assert answers[1].usage["reused_tokens"] + answers[1].usage["evaluated_tokens"] == answers[1].usage["prompt_tokens"]
+        assert (
+            answers[1].usage["reused_tokens"] + answers[1].usage["evaluated_tokens"]
+            == answers[1].usage["prompt_tokens"]
+        )
 
     def test_multiclass_letters_and_sequences(self, model: LlamaCpp) -> None:
         letters = Question(

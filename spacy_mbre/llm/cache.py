@@ -1,4 +1,4 @@
-"""A persistent answer cache for mining questions (sqlite3).
+"""A persistent answer cache for LLM questions (sqlite3).
 
 The key is the sha256 of a JSON list of: the exact prompt text, the allowed
 options, the question kind, the model identity and the decoding settings

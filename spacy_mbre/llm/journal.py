@@ -1,4 +1,4 @@
-"""The crash-safe journal of a mining run.
+"""The crash-safe journal of an LLM run (mining, synthesis).
 
 A JSONL file: the first line is a header naming the run's settings; then one
 line per finished doc, appended, flushed and fsynced as soon as the doc is
@@ -73,7 +73,8 @@ class Journal:
                     if not header_seen:
                         if data.get("journal") != self.magic or data.get("config") != self.config:
                             raise ConfigError(
-                                f"{self.path} belongs to a run with other settings or of another command (this is `{self.kind}`); "
+                                f"{self.path} belongs to a run with other settings or of another command "
+                                f"(this is `{self.kind}`); "
                                 "use another output directory (or delete it to start over)."
                             )
                         header_seen = True

@@ -1,4 +1,4 @@
-"""What passes between the mining tasks and the LLM models.
+"""What passes between the LLM tasks (mining, synthesis) and the LLM models.
 
 Prompts are :class:`Question` objects and responses :class:`Answer` objects.
 Both subclass ``str``, so any spacy-llm model (which expects prompt strings

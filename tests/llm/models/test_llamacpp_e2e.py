@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from spacy_mbre.data.readers import read_semeval
 
-SAMPLE = Path(__file__).parent.parent / "data" / "semeval_sample.txt"
+SAMPLE = Path(__file__).parents[2] / "mining" / "data" / "semeval_sample.txt"
 N_PAIRS = 3
 
 pytestmark = [

@@ -4,7 +4,7 @@ from typing import Dict, List, Tuple
 import numpy as np
 import pytest
 
-from spacy_mbre.mining.models import scoring
+from spacy_mbre.llm.models import option_probs
 
 VOCAB = ["yes", "Yes", "YES", " yes", " Yes", " YES", "no", "No", "NO", " no", " No", " NO",
          "A", "B", " A", " B", "a", "b", " a", " b", "none", " none", "None", " None", "NONE", " NONE",
@@ -33,11 +33,13 @@ def dist(weights: Dict[str, float], rest: float = 0.0) -> np.ndarray:
 
 
 def test_binary_sums_case_and_space_variants() -> None:
-    mode, plan = scoring.plan_options(("yes", "no"), tokenize, END)
-    assert mode == scoring.FIRST_TOKEN
+    mode, plan = option_probs.plan_options(("yes", "no"), tokenize, END)
+    assert mode == option_probs.FIRST_TOKEN
     assert set(plan["yes"]) == {IDS[p] for p in ("yes", "Yes", "YES", " yes", " Yes", " YES")}
     assert plan["yes"][0] == IDS["yes"]
-    probs, mass = scoring.first_token_probs(dist({"yes": 0.1, "Yes": 0.3, " no": 0.2, "No": 0.2, "Cause": 0.2}), plan)
+    probs, mass = option_probs.first_token_probs(
+        dist({"yes": 0.1, "Yes": 0.3, " no": 0.2, "No": 0.2, "Cause": 0.2}), plan
+    )
     assert probs["yes"] == pytest.approx(0.4 / 0.8)
     assert probs["yes"] + probs["no"] == pytest.approx(1.0)
     assert mass == pytest.approx(0.8)  # "Cause" is neither option
@@ -45,25 +47,25 @@ def test_binary_sums_case_and_space_variants() -> None:
 
 def test_letters_with_none() -> None:
     options = ("A", "B", "none")
-    mode, plan = scoring.plan_options(options, tokenize, END)
-    assert mode == scoring.FIRST_TOKEN
-    probs, _ = scoring.first_token_probs(dist({"B": 0.5, " b": 0.1, "None": 0.4}), plan)
+    mode, plan = option_probs.plan_options(options, tokenize, END)
+    assert mode == option_probs.FIRST_TOKEN
+    probs, _ = option_probs.first_token_probs(dist({"B": 0.5, " b": 0.1, "None": 0.4}), plan)
     assert probs == pytest.approx({"A": 0.0, "B": 0.6, "none": 0.4}, abs=1e-9)
-    assert scoring.argmax_option(probs, options) == "B"
+    assert option_probs.argmax_option(probs, options) == "B"
 
 
 def test_variant_claimed_by_two_options_counts_for_neither() -> None:
     # "a" is the lower-case variant of "A" and the option "a" as written:
     # the canonical token stays with "a", the variant is dropped from "A".
-    mode, plan = scoring.plan_options(("A", "a"), tokenize, END)
-    assert mode == scoring.FIRST_TOKEN
+    mode, plan = option_probs.plan_options(("A", "a"), tokenize, END)
+    assert mode == option_probs.FIRST_TOKEN
     assert IDS["a"] not in plan["A"] and plan["a"][0] == IDS["a"]
 
 
 def test_shared_first_token_falls_back_to_sequence() -> None:
     options = ("Cause-Effect(e1,e2)", "Cause-Effect(e2,e1)", "none")
-    mode, plan = scoring.plan_options(options, tokenize, END)
-    assert mode == scoring.SEQUENCE
+    mode, plan = option_probs.plan_options(options, tokenize, END)
+    assert mode == option_probs.SEQUENCE
     assert plan["none"] == [IDS["none"]]
     calls: List[Tuple[int, ...]] = []
     cond = {
@@ -77,40 +79,40 @@ def test_shared_first_token_falls_back_to_sequence() -> None:
         calls.append(prefix)
         return cond[prefix]
 
-    probs, mass, n_extra = scoring.sequence_probs(plan, next_logprobs)
+    probs, mass, n_extra = option_probs.sequence_probs(plan, next_logprobs)
     assert probs == pytest.approx({"Cause-Effect(e1,e2)": 0.2, "Cause-Effect(e2,e1)": 0.6, "none": 0.2})
     assert mass == pytest.approx(1.0)
     assert len(calls) == len(set(calls)) == 4, "shared prefixes are computed once"
     assert n_extra == 3
     with pytest.raises(ValueError, match="distinct first tokens"):
-        scoring.plan_options(options, tokenize, END, mode=scoring.FIRST_TOKEN)
+        option_probs.plan_options(options, tokenize, END, mode=option_probs.FIRST_TOKEN)
 
 
 def test_option_that_prefixes_another_gets_end_token() -> None:
-    mode, plan = scoring.plan_options(("Cause", "Cause-Effect(e1,e2)"), tokenize, END, mode=scoring.SEQUENCE)
+    mode, plan = option_probs.plan_options(("Cause", "Cause-Effect(e1,e2)"), tokenize, END, mode=option_probs.SEQUENCE)
     assert plan["Cause"] == [IDS["Cause"], END]
     assert plan["Cause-Effect(e1,e2)"][-1] != END
 
 
 def test_bad_options() -> None:
     with pytest.raises(ValueError):
-        scoring.plan_options(("yes",), tokenize, END)
+        option_probs.plan_options(("yes",), tokenize, END)
     with pytest.raises(ValueError):
-        scoring.plan_options(("yes", "yes"), tokenize, END)
+        option_probs.plan_options(("yes", "yes"), tokenize, END)
     with pytest.raises(ValueError):
-        scoring.plan_options(("yes", "no"), tokenize, END, mode="beam")
+        option_probs.plan_options(("yes", "no"), tokenize, END, mode="beam")
 
 
 def test_renormalise_and_log_softmax() -> None:
-    probs, total = scoring.renormalise({"a": 0.0, "b": 0.0})
+    probs, total = option_probs.renormalise({"a": 0.0, "b": 0.0})
     assert probs == {"a": 0.5, "b": 0.5} and total == 0.0
-    lp = scoring.log_softmax(np.array([1000.0, 1000.0, -1000.0]))
+    lp = option_probs.log_softmax(np.array([1000.0, 1000.0, -1000.0]))
     assert np.exp(lp).sum() == pytest.approx(1.0)
     assert np.exp(lp[0]) == pytest.approx(0.5)
 
 
 def test_argmax_tie_goes_to_first_option() -> None:
-    assert scoring.argmax_option({"yes": 0.5, "no": 0.5}, ("yes", "no")) == "yes"
+    assert option_probs.argmax_option({"yes": 0.5, "no": 0.5}, ("yes", "no")) == "yes"
 
 
 @pytest.mark.parametrize(
@@ -127,11 +129,11 @@ def test_argmax_tie_goes_to_first_option() -> None:
 )
 def test_planned_reuse_mirrors_llama_cpp(cached: List[int], tokens: List[int], requires_eval: bool,
                                          expected: Tuple[int, int]) -> None:
-    assert scoring.planned_reuse(cached, tokens, requires_eval) == expected
+    assert option_probs.planned_reuse(cached, tokens, requires_eval) == expected
 
 
 def test_order_by_prefix_groups_stably() -> None:
     keys = ["a", "b", "a", None, "b", "a"]
-    assert scoring.order_by_prefix(keys) == [0, 2, 5, 1, 4, 3]
-    assert scoring.order_by_prefix(keys, first="b") == [1, 4, 0, 2, 5, 3]
-    assert scoring.order_by_prefix(keys, first="zzz") == [0, 2, 5, 1, 4, 3]
+    assert option_probs.order_by_prefix(keys) == [0, 2, 5, 1, 4, 3]
+    assert option_probs.order_by_prefix(keys, first="b") == [1, 4, 0, 2, 5, 3]
+    assert option_probs.order_by_prefix(keys, first="zzz") == [0, 2, 5, 1, 4, 3]

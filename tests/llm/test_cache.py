@@ -1,6 +1,6 @@
-from spacy_mbre.mining.cache import AnswerCache, cache_key
-from spacy_mbre.mining.gateway import LLMGateway
-from spacy_mbre.mining.types import Answer, Question
+from spacy_mbre.llm.cache import AnswerCache, cache_key
+from spacy_mbre.llm.gateway import LLMGateway
+from spacy_mbre.llm.types import Answer, Question
 
 
 class CountingModel:

@@ -1,15 +1,15 @@
 """``spacy-mbre.OpenAICompatible.v1``: a spacy-llm model that talks to any
 OpenAI-compatible server (``/v1/chat/completions`` or ``/v1/completions``:
 llama.cpp's or llama-cpp-python's server, vLLM, OpenAI, …) and returns the
-same :class:`~spacy_mbre.mining.types.Answer` records as the local backend.
+same :class:`~spacy_mbre.llm.types.Answer` records as the local backend.
 
-- A :class:`~spacy_mbre.mining.types.Question` is sent with ``max_tokens=
+- A :class:`~spacy_mbre.llm.types.Question` is sent with ``max_tokens=
   answer_tokens`` (default 1), temperature 0 and ``logprobs``/``top_logprobs``.
   From the top log-probabilities of the *first* generated token, an option's
   mass is the sum of ``exp(logprob)`` over the listed tokens that belong to
   it, matched on token *strings* (the server returns strings, not ids): a
   token belongs to an option if it equals one of the option's surface
-  variants (:func:`~.scoring.surface_variants`: as written, lower,
+  variants (:func:`~.option_probs.surface_variants`: as written, lower,
   Capitalised, UPPER, with and without a leading space) or, failing an exact
   match, starts one (``"Y"`` for ``"Yes"`` tokenized as ``Y|es``). A token
   that exactly matches, or else starts, the variants of several options
@@ -64,7 +64,7 @@ from spacy_llm.registry import registry
 
 from ...errors import ConfigError, MBReError
 from ..types import Answer, Question
-from . import scoring
+from . import option_probs
 
 BACKEND = "spacy-mbre.OpenAICompatible.v1"
 CHAT = "chat"
@@ -162,7 +162,7 @@ def option_masses(top: TopLogprobs, options: Sequence[str]) -> Dict[str, float]:
     options (Sequence[str]): The allowed answers.
     RETURNS (Dict[str, float]): Option → summed probability of its tokens.
     """
-    variants = {opt: scoring.surface_variants(opt) for opt in options}
+    variants = {opt: option_probs.surface_variants(opt) for opt in options}
     masses = {opt: 0.0 for opt in options}
     for token, logprob in top:
         if logprob is None or not math.isfinite(logprob):
@@ -188,9 +188,9 @@ def score_options(
         option mass (None when the server gave no log-probabilities).
     """
     if top:
-        probs, mass = scoring.renormalise(option_masses(top, options))
+        probs, mass = option_probs.renormalise(option_masses(top, options))
         if mass > 0.0:
-            return scoring.argmax_option(probs, tuple(options)), probs, mass
+            return option_probs.argmax_option(probs, tuple(options)), probs, mass
         fallback_mass: Optional[float] = 0.0
     else:
         fallback_mass = None
@@ -403,7 +403,7 @@ class OpenAICompatible:
         nested = [list(doc_prompts) for doc_prompts in prompts]
         flat = [prompt for doc_prompts in nested for prompt in doc_prompts]
         answers = self.answer_all(flat)
-        return scoring.regroup(answers, nested)
+        return option_probs.regroup(answers, nested)
 
     # ---- identity ------------------------------------------------------------
 

@@ -7,8 +7,8 @@ from typing import Dict, List
 import pytest
 
 from spacy_mbre.errors import MBReError
-from spacy_mbre.mining.models import assets
-from spacy_mbre.mining.models.assets import ModelAssetError
+from spacy_mbre.llm.models import assets
+from spacy_mbre.llm.models.assets import ModelAssetError
 
 
 def make_wheel(directory: Path, n: int, payload: bytes) -> Path:

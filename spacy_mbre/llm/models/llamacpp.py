@@ -1,11 +1,11 @@
 """``spacy-mbre.LlamaCpp.v1``: a local GGUF model (llama-cpp-python) for
 spacy-llm that returns answers *with* their option probabilities.
 
-- A :class:`~spacy_mbre.mining.types.Question` gets one forward pass over the
+- A :class:`~spacy_mbre.llm.types.Question` gets one forward pass over the
   prompt and no sampling: the next-token distribution is read through a
   logits processor (public llama-cpp-python API; works with
   ``logits_all=False``, the fast setting) and turned into option probabilities
-  (see :mod:`.scoring` for the method). The answer is the most probable
+  (see :mod:`.option_probs` for the method). The answer is the most probable
   option.
 - A plain string prompt gets greedy text generation, ``probs=None``.
 - Prefix reuse: llama.cpp keeps the longest common token prefix with the
@@ -26,7 +26,7 @@ from spacy_llm.registry import registry
 
 from ...errors import ConfigError, MBReError
 from ..types import Answer, Question
-from . import scoring
+from . import option_probs
 from .assets import require_default_model
 
 AUTO_TEMPLATE = "auto"
@@ -79,12 +79,12 @@ class LlamaCpp:
         chat_template: str = AUTO_TEMPLATE,
         system_prompt: Optional[str] = None,
         max_tokens: int = 256,
-        option_scoring: str = scoring.AUTO,
+        option_scoring: str = option_probs.AUTO,
         eval_chunk: int = 32,
         config_init: Dict[str, Any] = SimpleFrozenDict(),
     ) -> None:
-        if option_scoring not in scoring.SCORING_MODES:
-            raise ConfigError(f"option_scoring must be one of {scoring.SCORING_MODES}, not {option_scoring!r}")
+        if option_scoring not in option_probs.SCORING_MODES:
+            raise ConfigError(f"option_scoring must be one of {option_probs.SCORING_MODES}, not {option_scoring!r}")
         if n_ctx < 16 or n_batch < 1 or max_tokens < 1:
             raise ConfigError(f"n_ctx, n_batch and max_tokens must be positive (got {n_ctx}, {n_batch}, {max_tokens})")
         if eval_chunk < 0 or eval_chunk > n_batch:
@@ -123,11 +123,11 @@ class LlamaCpp:
         flat = [prompt for doc_prompts in nested for prompt in doc_prompts]
         keys = [p.prefix_key if isinstance(p, Question) else None for p in flat]
         answers: List[Optional[Answer]] = [None] * len(flat)
-        for i in scoring.order_by_prefix(keys, first=self._last_key):
+        for i in option_probs.order_by_prefix(keys, first=self._last_key):
             prompt = flat[i]
             answers[i] = self.answer(prompt) if isinstance(prompt, Question) else self.generate(str(prompt))
             self._last_key = keys[i]
-        return scoring.regroup(answers, nested)
+        return option_probs.regroup(answers, nested)
 
     # ---- identity ------------------------------------------------------------
 
@@ -265,12 +265,12 @@ class LlamaCpp:
         llm = self.llm
         cached = self._cached_tokens()
         if self._eval_chunk == 0:
-            return scoring.planned_reuse(cached, tokens, requires_eval=llm.n_tokens == 0)
+            return option_probs.planned_reuse(cached, tokens, requires_eval=llm.n_tokens == 0)
         if cached == list(tokens):  # exact hit: generate samples from the live logits
             return len(tokens), 0
         chunk = self._eval_chunk
         final = ((len(tokens) - 1) // chunk) * chunk
-        keep = min((scoring.common_prefix_len(cached, tokens) // chunk) * chunk, final)
+        keep = min((option_probs.common_prefix_len(cached, tokens) // chunk) * chunk, final)
         llm.n_tokens = keep  # Llama.eval/generate drop the cache beyond n_tokens
         for start in range(keep, final, chunk):
             llm.eval(list(tokens[start : start + chunk]))
@@ -305,11 +305,11 @@ class LlamaCpp:
             steps.close()
         if not captured:
             raise LlamaCppError("llama.cpp returned no logits for the prompt")
-        return scoring.log_softmax(captured[-1]), reused, evaluated
+        return option_probs.log_softmax(captured[-1]), reused, evaluated
 
     def _plan(self, options: Tuple[str, ...]) -> Tuple[str, Dict[str, List[int]]]:
         if options not in self._plans:
-            self._plans[options] = scoring.plan_options(options, self._tokenize_option, self.llm.token_eos(),
+            self._plans[options] = option_probs.plan_options(options, self._tokenize_option, self.llm.token_eos(),
                                                         self._option_scoring)
         return self._plans[options]
 
@@ -325,8 +325,8 @@ class LlamaCpp:
         mode, plan = self._plan(question.options)
         logprobs, reused, evaluated = self.next_logprobs(tokens)
         extra = 0
-        if mode == scoring.FIRST_TOKEN:
-            probs, mass = scoring.first_token_probs(logprobs, plan)
+        if mode == option_probs.FIRST_TOKEN:
+            probs, mass = option_probs.first_token_probs(logprobs, plan)
         else:
             def continuation(prefix: Tuple[int, ...]) -> np.ndarray:
                 nonlocal extra
@@ -336,7 +336,7 @@ class LlamaCpp:
                 extra += n_eval
                 return dist
 
-            probs, mass, _ = scoring.sequence_probs(plan, continuation)
+            probs, mass, _ = option_probs.sequence_probs(plan, continuation)
         usage = {
             "prompt_tokens": float(len(tokens)),
             "evaluated_tokens": float(evaluated),
@@ -346,7 +346,7 @@ class LlamaCpp:
             "option_mass": mass,
             "seconds": time.perf_counter() - start,
         }
-        return Answer(scoring.argmax_option(probs, question.options), probs=probs, usage=usage)
+        return Answer(option_probs.argmax_option(probs, question.options), probs=probs, usage=usage)
 
     def generate(self, prompt: str) -> Answer:
         """Greedy text generation for a plain prompt.
@@ -381,7 +381,7 @@ def llama_cpp_v1(
     chat_template: str = AUTO_TEMPLATE,
     system_prompt: Optional[str] = None,
     max_tokens: int = 256,
-    option_scoring: str = scoring.AUTO,
+    option_scoring: str = option_probs.AUTO,
     eval_chunk: int = 32,
     config_init: Dict[str, Any] = SimpleFrozenDict(),
 ) -> LlamaCpp:

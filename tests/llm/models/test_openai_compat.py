@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from spacy_mbre.data.relations import get_relations
 from spacy_mbre.errors import ConfigError
-from spacy_mbre.mining.gateway import model_identity
-from spacy_mbre.mining.models.openai_compat import (
+from spacy_mbre.llm.gateway import model_identity
+from spacy_mbre.llm.models.openai_compat import (
     BACKEND,
     OpenAICompatible,
     ServerRequestError,
@@ -31,7 +31,7 @@ from spacy_mbre.mining.models.openai_compat import (
     parse_response,
     score_options,
 )
-from spacy_mbre.mining.types import BINARY, MULTICLASS, Answer, Question
+from spacy_mbre.llm.types import BINARY, MULTICLASS, Answer, Question
 
 YES_NO = ("yes", "no")
 # Responder: prompt text -> (generated text, top log-probabilities of the first token or None)
