@@ -38,7 +38,8 @@ def main(
     from spacy_mbre.mining.crossfit import calibration_items
 
     nlp = spacy.blank("en")
-    items = calibration_items(list(read_docs(pool, nlp)), list(read_docs(run / "mined.spacy", nlp)), load_schema(schema))
+    gold_docs = list(read_docs(pool, nlp))
+    items = calibration_items(gold_docs, list(read_docs(run / "mined.spacy", nlp)), load_schema(schema))
     thetas = [round(0.02 * i, 2) for i in range(50)]
     rows: List[Dict[str, Any]] = []
     for max_labels in (1, 2):
