@@ -171,7 +171,10 @@ def main() -> None:
     print(f"torch threads: {result['torch_threads']}; {result['machine']}")
     print(f"{'inference batch':>16} {'pairs/s':>9} {'sents/s':>9} {'loadavg (1 min)':>16}")
     for row in result["inference"]:
-        print(f"{row['batch_size']:>16} {row['pairs_per_s']:>9.1f} {row['sentences_per_s']:>9.1f} {row['loadavg_before'][0]:>16.2f}")
+        print(
+            f"{row['batch_size']:>16} {row['pairs_per_s']:>9.1f} {row['sentences_per_s']:>9.1f} "
+            f"{row['loadavg_before'][0]:>16.2f}"
+        )
     print(f"{'training':>16} {'steps/s':>9} {'pairs/s':>9} {'loadavg (1 min)':>16}")
     for name, row in result["training"].items():
         print(f"{name:>16} {row['steps_per_s']:>9.3f} {row['pairs_per_s']:>9.1f} {row['loadavg_before'][0]:>16.2f}")

@@ -18,8 +18,11 @@ The protocol, fixed before any arm is run:
   Seeds 1, 2, 3.
 * **Arms**: ``NAME=extra.spacy[,extra2.spacy]``: gold + the extra files
   (e.g. the ``train.spacy`` training view that ``mine`` writes); ``gold``
-  (no extra) is always there. A compute-matched control trains gold only for
-  as many steps as the named arm ran (``--control ARM``).
+  (no extra) is always there. ``--encoder-arm NAME=ENCODER_DIR[,extra.spacy]``
+  trains gold (+ extras) on another encoder, e.g. one written by
+  ``python -m spacy_mbre pretrain`` (``--components.mbre_relations.model.name``).
+  A compute-matched control trains gold only for as many steps as the named
+  arm ran (``--control ARM``).
 
 Every run writes its metrics under ``--work``; a rerun skips finished runs, so
 the benchmark can be interrupted and resumed. Commands (see BENCHMARKS.md):
@@ -27,6 +30,7 @@ the benchmark can be interrupted and resumed. Commands (see BENCHMARKS.md):
     python bench/downstream.py splits
     python bench/downstream.py train --gold gold-1pct
     python bench/downstream.py train --gold gold-1pct --arm clf=bench/work/ds/mine/clf-1pct/train.spacy
+    python bench/downstream.py train --gold gold-1pct --encoder-arm pt=bench/work/ds/pretrain/gold-1pct/encoder
 """
 import json
 import random
@@ -82,7 +86,7 @@ def splits(
 
 
 def _train(config: Path, out_dir: Path, gold: Path, dev: Path, extra: List[str], seed: int,
-           schedule: List[str]) -> Optional[float]:
+           schedule: List[str], encoder: Optional[str] = None) -> Optional[float]:
     """Run ``spacy train`` unless ``out_dir`` holds a finished run; returns its seconds (None if skipped)."""
     done = out_dir / "train_seconds"
     if done.exists():
@@ -92,6 +96,8 @@ def _train(config: Path, out_dir: Path, gold: Path, dev: Path, extra: List[str],
     cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(out_dir),
            "--paths.train", str(gold), "--paths.dev", str(dev), "--paths.extra", json.dumps(extra),
            "--system.seed", str(seed), *schedule]
+    if encoder is not None:
+        cmd += ["--components.mbre_relations.model.name", encoder]
     import subprocess
     import time
 
@@ -130,6 +136,10 @@ def _evaluate(model: Path, test: Path, metrics: Path, tag: str) -> Dict[str, Any
 def train(
     gold: str = typer.Option("gold-1pct", help="Name of the gold set in --work (from `splits`)"),
     arm: List[str] = typer.Option([], "--arm", help="NAME=file.spacy[,file2.spacy]: gold + these files; repeatable"),
+    encoder_arm: List[str] = typer.Option(
+        [], "--encoder-arm", help="NAME=ENCODER_DIR[,file.spacy,...]: gold (+ these files) on another encoder (e.g. "
+        "`pretrain`'s encoder/); repeatable"
+    ),
     control: List[str] = typer.Option(
         [], "--control", help="An arm name: also train gold only for as many steps as that arm ran (per seed)"
     ),
@@ -157,6 +167,14 @@ def train(
         if not sep or not paths or not all(Path(p).exists() for p in paths):
             raise typer.BadParameter(f"--arm takes NAME=existing.spacy[,...], got {item!r}")
         arms[name] = [str(Path(p).resolve()) for p in paths]
+    encoders: Dict[str, str] = {}
+    for item in encoder_arm:
+        name, sep, values = item.partition("=")
+        encoder, *paths = [v for v in values.split(",") if v]
+        if not sep or not Path(encoder).is_dir() or not all(Path(p).exists() for p in paths) or name in arms:
+            raise typer.BadParameter(f"--encoder-arm takes a new NAME=existing_dir[,existing.spacy,...], got {item!r}")
+        arms[name] = [str(Path(p).resolve()) for p in paths]
+        encoders[name] = str(Path(encoder).resolve())
     runs_dir = work / "runs" / gold
     runs: List[Dict[str, Any]] = []
 
@@ -177,7 +195,8 @@ def train(
     for seed in [int(s) for s in seeds.split(",")]:
         for name, extra in arms.items():
             tag = f"{name}-s{seed}"
-            seconds = _train(config, runs_dir / tag, gold_path, dev, extra, seed, schedule(max_steps, patience))
+            seconds = _train(config, runs_dir / tag, gold_path, dev, extra, seed, schedule(max_steps, patience),
+                             encoder=encoders.get(name))
             record(name, seed, tag, "model-best", seconds)
         for name in control:
             steps = _steps_run(runs_dir / f"{name}-s{seed}")["last_step"]
@@ -209,7 +228,8 @@ def train(
         m, u = row["macro_f"], row["micro_f"]
         print(f"| {row['arm']} | {m['n']} | {m['mean']:.2f} ± {m['sd']:.2f} | {u['mean']:.2f} ± {u['sd']:.2f} | "
               f"{row['steps']['mean']:.0f} | {row['best_step']['mean']:.0f} | {row['train_seconds']['mean']:.0f} |")
-    meta = run_meta(gold=str(gold_path), dev=str(dev), test=str(test), arms=arms, seeds=seeds, config=str(config),
+    meta = run_meta(gold=str(gold_path), dev=str(dev), test=str(test), arms=arms, encoders=encoders, seeds=seeds,
+                    config=str(config),
                     batch_size=batch_size, learn_rate=learn_rate, warmup=warmup, eval_every=eval_every,
                     patience=patience, max_steps=max_steps, fixed_steps=fixed_steps)
     out = out or REPO / "bench" / "results" / f"downstream_{gold}.json"

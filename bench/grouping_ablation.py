@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
-
 from benchlib import REPO, mining_pool, model_flags, print_table, run_cli, run_meta, work_dir
 from benchlib import seed_cache as seed_answers  # the name seed_cache is an option of main
 
@@ -41,7 +40,10 @@ def main(
                                       help="One answer cache for all groupings (see the module docstring)"),
     seed_cache: Optional[Path] = typer.Option(None, help="Copy this answer cache as the shared cache's start"),
     work: Path = typer.Option(REPO / "bench" / "work", help="bench/mine_strategies.py's work directory root"),
-    out: Optional[Path] = typer.Option(None, help="JSON output (default bench/results/grouping_ablation_<schema>.json)"),
+    out: Optional[Path] = typer.Option(
+        None,
+        help="JSON output (default bench/results/grouping_ablation_<schema>.json)",
+    ),
     model_arg: List[str] = typer.Option([], "--model-arg", help="key=value passed to the LLM model; repeatable"),
 ) -> None:
     """Mine the same pairs with M-BRe under different groupings and compare."""

@@ -62,7 +62,10 @@ def main(
     for d, rows in costs.items():
         for i, r in enumerate(rows):
             if i < len(ref) and ref[i]["seconds"] and ref[i]["tokens"]:
-                print(f"| {d.name} | {i} | {r['seconds'] / ref[i]['seconds']:.3f} | {r['tokens'] / ref[i]['tokens']:.3f} |")
+                print(
+                    f"| {d.name} | {i} | {r['seconds'] / ref[i]['seconds']:.3f} "
+                    f"| {r['tokens'] / ref[i]['tokens']:.3f} |"
+                )
 
 
 if __name__ == "__main__":

@@ -44,10 +44,10 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from spacy_mbre.mining.models import scoring
-from spacy_mbre.mining.models.assets import require_default_model
-from spacy_mbre.mining.models.llamacpp import LlamaCpp
-from spacy_mbre.mining.types import BINARY, MULTICLASS, Answer, Question
+from spacy_mbre.llm.models import option_probs
+from spacy_mbre.llm.models.assets import require_default_model
+from spacy_mbre.llm.models.llamacpp import LlamaCpp
+from spacy_mbre.llm.types import BINARY, MULTICLASS, Answer, Question
 
 TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "semeval2010_task8" / "TRAIN_FILE.TXT"
 OUT = Path(__file__).parent / "results" / "llm_backend.json"
@@ -241,7 +241,9 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
         "prompt_tokens_mean": float(np.mean([a.usage["prompt_tokens"] for a in bin_answers])),
         "no_reuse_s_per_question": float(np.mean([u["seconds"] for u in no_reuse])),
         "no_reuse_n": len(no_reuse),
-        "no_reuse_prompt_tokens_per_s": float(sum(u["evaluated_tokens"] for u in no_reuse) / sum(u["seconds"] for u in no_reuse)),
+        "no_reuse_prompt_tokens_per_s": float(
+            sum(u["evaluated_tokens"] for u in no_reuse) / sum(u["seconds"] for u in no_reuse)
+        ),
         "reuse_s_per_question": float(np.mean([u["seconds"] for u in reused])),
         "reuse_n": len(reused),
         "reuse_evaluated_tokens_mean": float(np.mean([u["evaluated_tokens"] for u in reused])),
@@ -335,7 +337,9 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
         "proposals_per_sentence_top1": mean_props("proposed_top1"),
         "proposals_per_sentence_p>=0.1": mean_props("proposed_p10"),
         "proposals_per_sentence_p>=0.3": mean_props("proposed_p30"),
-        "other_sentences_with_no_top1_proposal": float(np.mean([not r["proposed_top1"] for r in oth_sents])) if oth_sents else None,
+        "other_sentences_with_no_top1_proposal": (
+            float(np.mean([not r["proposed_top1"] for r in oth_sents])) if oth_sents else None
+        ),
         "prompt_tokens_mean": float(np.mean([a.usage["prompt_tokens"] for a in m_answers])),
         "evaluated_tokens_mean": float(np.mean([a.usage["evaluated_tokens"] for a in m_answers])),
         "s_per_question": m_wall / len(m_items),
@@ -389,13 +393,13 @@ def compare_paths(model: LlamaCpp, question: Question, args: argparse.Namespace)
     slow_s = time.perf_counter() - t0
     top = out["choices"][0]["logprobs"]["top_logprobs"][0]
     masses = {"yes": 0.0, "no": 0.0}
-    ids = scoring.first_token_ids(("yes", "no"), model._tokenize_option)
+    ids = option_probs.first_token_ids(("yes", "no"), model._tokenize_option)
     for opt, toks in ids.items():
         for tok in toks:
             piece = other.detokenize([tok]).decode("utf-8", errors="ignore")
             if piece in top:
                 masses[opt] += float(np.exp(top[piece]))
-    probs, _ = scoring.renormalise(masses)
+    probs, _ = option_probs.renormalise(masses)
     del other
     return {"prompt_tokens": len(tokens), "logits_processor_s": fast_s, "logits_all_create_completion_s": slow_s,
             "p_yes_fast": fast.probs["yes"], "p_yes_logits_all": probs["yes"]}
@@ -416,17 +420,23 @@ def main() -> None:
     save(res)
     b, m, s = res["binary"], res["multiclass"], res["speed"]
     rows = [
-        ("binary accuracy / AUC / yes-rate", f"{b['accuracy']:.3f} / {b['auc']:.3f} / {b['yes_rate']:.2f} ({b['n_questions']} q)"),
+        ("binary accuracy / AUC / yes-rate",
+         f"{b['accuracy']:.3f} / {b['auc']:.3f} / {b['yes_rate']:.2f} ({b['n_questions']} q)"),
         ("binary s/question, no reuse", f"{s['no_reuse_s_per_question']:.2f} ({s['prompt_tokens_mean']:.0f} tokens)"),
-        ("binary s/question, prefix reused", f"{s['reuse_s_per_question']:.2f} ({s['reuse_evaluated_tokens_mean']:.0f} evaluated)"),
-        ("prompt eval tokens/s, decode tokens/s", f"{s['no_reuse_prompt_tokens_per_s']:.0f}, {s['decode_tokens_per_s']:.1f}"),
+        ("binary s/question, prefix reused",
+         f"{s['reuse_s_per_question']:.2f} ({s['reuse_evaluated_tokens_mean']:.0f} evaluated)"),
+        ("prompt eval tokens/s, decode tokens/s",
+         f"{s['no_reuse_prompt_tokens_per_s']:.0f}, {s['decode_tokens_per_s']:.1f}"),
         ("multi right label: option probs vs greedy letter",
          f"{m['right_label_in_gold_group_option_probs']:.3f} vs {m['right_label_in_gold_group_greedy_letter']:.3f}"),
         ("multi 'none' in non-gold groups: probs vs greedy",
          f"{m['none_in_other_groups_option_probs']:.3f} vs {m['none_in_other_groups_greedy_letter']:.3f}"),
         ("proposer recall top1 / p>=0.1 / p>=0.3",
-         f"{m['proposer_recall_top1_per_group']:.3f} / {m['proposer_recall_p>=0.1']:.3f} / {m['proposer_recall_p>=0.3']:.3f}"),
-        ("multi s/question", f"{m['s_per_question']:.2f} ({m['prompt_tokens_mean']:.0f} tokens, {m['evaluated_tokens_mean']:.0f} evaluated)"),
+         f"{m['proposer_recall_top1_per_group']:.3f} / {m['proposer_recall_p>=0.1']:.3f} / "
+         f"{m['proposer_recall_p>=0.3']:.3f}"),
+        ("multi s/question",
+         f"{m['s_per_question']:.2f} ({m['prompt_tokens_mean']:.0f} tokens, "
+         f"{m['evaluated_tokens_mean']:.0f} evaluated)"),
         ("peak RSS GB", f"{s['peak_rss_gb']:.2f}"),
         ("load avg start / end", f"{res['loadavg']['start']} / {res['loadavg']['end']}"),
     ]

@@ -32,7 +32,6 @@ from typing import Any, Dict, List
 
 import spacy
 import typer
-
 from benchlib import REPO, mining_pool, model_flags, print_table, run_cli, run_meta, work_dir
 
 from spacy_mbre.data.readers.corpus import read_docs, write_docs
@@ -86,7 +85,10 @@ def main(
     work: Path = typer.Option(REPO / "bench" / "work", help="Where converted data and mining outputs go"),
     out: Path = typer.Option(None, help="JSON output (default bench/results/mine_strategies_<schema>.json)"),
     model_arg: List[str] = typer.Option([], "--model-arg", help="key=value passed to the LLM model; repeatable"),
-    reuse: bool = typer.Option(False, help="Use a strategy's finished report.json from an earlier run of the same settings instead of mining again"),
+    reuse: bool = typer.Option(
+        False,
+        help="Use a strategy's finished report.json from an earlier run of the same settings instead of mining again",
+    ),
 ) -> None:
     """Mine the same pairs with each strategy and compare quality and cost."""
     fmt, rel_path = SOURCES[schema]
@@ -151,7 +153,8 @@ def main(
             "time_vs_binary": (total.get("seconds", 0.0) / base) if base else None,
         })
     header = ["strategy", "pairs", "gold", "precision", "recall", "f1", "prompts", "prompts_per_pair", "llm_calls",
-              "evaluated_tokens", "reused_tokens", "unparseable", "mined_relations", "llm_seconds", "wall_seconds", "resumed_docs", "time_vs_binary"]
+              "evaluated_tokens", "reused_tokens", "unparseable", "mined_relations", "llm_seconds", "wall_seconds",
+              "resumed_docs", "time_vs_binary"]
     print_table(rows, header)
     out = out or REPO / "bench" / "results" / f"mine_strategies_{schema}.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -28,8 +28,8 @@ from typing import Any, Dict, List, Optional
 
 import spacy
 import typer
-
 from benchlib import REPO, mining_pool, model_flags, print_table, run_cli, run_meta, seed_cache, work_dir
+
 from spacy_mbre.data.readers.corpus import read_docs
 from spacy_mbre.data.schema import load_schema
 from spacy_mbre.mining.queries import gold_options, mining_pairs

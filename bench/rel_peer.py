@@ -62,7 +62,7 @@ from spacy_mbre.cli.mine import parse_model_args
 from spacy_mbre.data.readers.corpus import read_docs
 from spacy_mbre.data.relations import Relation, get_relations
 from spacy_mbre.data.schema import Schema, load_schema
-from spacy_mbre.mining.gateway import model_identity
+from spacy_mbre.llm.gateway import model_identity
 
 WORK = REPO / "bench" / "work" / "ds"
 MODES = ("zero", "few")

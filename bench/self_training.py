@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
-
 from benchlib import REPO, evaluate_semeval, mean_sd, run, run_cli, run_meta, schedule_args, semeval_test
 
 WORK = REPO / "bench" / "work"
@@ -73,21 +72,36 @@ def without_gold(pool: Path, gold: Path, work: Path, name: str) -> Path:
 
 def main(
     gold: Path = typer.Option(WORK / "semeval-k5-s0" / "fewshot.spacy", help="Gold training docs"),
-    mined: str = typer.Option(f"mbre={WORK / 'semeval-k5-s0' / 'mbre-n50' / 'mined.spacy'}", help="name=path of the mined pool (mined.spacy)"),
-    synthetic: Optional[Path] = typer.Option(None, help="The synthetic pool (synthetic.spacy); without it the synthetic setting is left out"),
+    mined: str = typer.Option(
+        f"mbre={WORK / 'semeval-k5-s0' / 'mbre-n50' / 'mined.spacy'}",
+        help="name=path of the mined pool (mined.spacy)",
+    ),
+    synthetic: Optional[Path] = typer.Option(
+        None,
+        help="The synthetic pool (synthetic.spacy); without it the synthetic setting is left out",
+    ),
     data: Path = typer.Option(REPO.parent / "shared" / "data", help="The shared data directory"),
     config: Path = typer.Option(REPO / "configs" / "semeval.cfg", help="Training config"),
     seeds: str = typer.Option("1,2,3", help="Comma-separated seeds"),
     teachers: int = typer.Option(2, help="Teachers k per self-training run"),
     iterations: int = typer.Option(2, help="Self-training iterations T"),
     steps: int = typer.Option(40, help="Training steps (batches) of every gold / mixed / fine-tuning run"),
-    pool_steps: Optional[int] = typer.Option(None, help="Steps of the two-stage student on the pool (default: --steps)"),
+    pool_steps: Optional[int] = typer.Option(
+        None,
+        help="Steps of the two-stage student on the pool (default: --steps)",
+    ),
     batch_size: int = typer.Option(16, help="Sentences per batch"),
     warmup: int = typer.Option(4, help="Warm-up steps of the learning rate"),
     learn_rate: float = typer.Option(2e-4, help="Peak learning rate"),
     n_test: int = typer.Option(600, help="Test sentences scored (a seeded sample; 0 = all 2,717)"),
     test_seed: int = typer.Option(0, help="Seed of the test sample"),
-    control: bool = typer.Option(True, help="Also train gold-only for 2 x --steps: two-stage training sees gold for --steps after its pool stage, so this separates the pool's effect from the longer training"),
+    control: bool = typer.Option(
+        True,
+        help=(
+            "Also train gold-only for 2 x --steps: two-stage training sees gold for --steps after its pool stage, so "
+            "this separates the pool's effect from the longer training"
+        ),
+    ),
     work: Path = typer.Option(WORK / "selftrain", help="Where models and metrics go"),
     out: Path = typer.Option(REPO / "bench" / "results" / "self_training_semeval_1pct.json", help="JSON output"),
 ) -> None:
@@ -162,7 +176,10 @@ def main(
     for row in rows:
         m, u, t = row["semeval_macro_f"], row["micro_f"], row["train_seconds"]
         secs = "-" if t["mean"] is None else f"{t['mean']:.0f}"
-        print(f"| {row['setting']} | {m['n']} | {m['mean']:.2f} ± {m['sd']:.2f} | {u['mean']:.2f} ± {u['sd']:.2f} | {secs} |")
+        print(
+            f"| {row['setting']} | {m['n']} | {m['mean']:.2f} ± {m['sd']:.2f} | {u['mean']:.2f} ± {u['sd']:.2f} "
+            f"| {secs} |"
+        )
     meta = run_meta(gold=str(gold), gold_docs=len(read_ids(gold)), pools={k: str(v) for k, v in pools.items()},
                     pool_docs={k: len(read_ids(v)) for k, v in pools.items()}, test=str(test), n_test=n_test,
                     test_seed=test_seed, config=str(config), seeds=seeds, teachers=teachers, iterations=iterations,

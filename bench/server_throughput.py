@@ -36,7 +36,6 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import requests
 import typer
-
 from benchlib import REPO, print_table, run_cli, run_meta, work_dir
 
 SEMEVAL = "semeval2010_task8/TRAIN_FILE.TXT"
@@ -135,7 +134,7 @@ def main(
     out: Path = typer.Option(REPO / "bench" / "results" / "server_throughput.json", help="JSON output"),
 ) -> None:
     """Mine the same pairs in process and through llama_cpp.server at several concurrency levels."""
-    from spacy_mbre.mining.models.assets import require_default_model
+    from spacy_mbre.llm.models.assets import require_default_model
 
     levels = [int(c) for c in concurrency.split(",") if c.strip()]
     model_path = require_default_model()

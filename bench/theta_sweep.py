@@ -33,13 +33,12 @@ import spacy
 import typer
 from spacy.tokens import Doc
 
-from spacy_mbre.data.relations import get_relations, relation_to_record
 from spacy_mbre.data.readers.corpus import read_docs
+from spacy_mbre.data.relations import get_relations, relation_to_record
 from spacy_mbre.data.schema import Schema, load_schema
-from spacy_mbre.mining.component import LabelDecider
-from spacy_mbre.mining.decision import CONFIDENCES
+from spacy_mbre.mining.decider import LabelDecider
+from spacy_mbre.mining.decision import CONFIDENCES, SWEEP_RULES, THETAS, theta_sweep
 from spacy_mbre.mining.miner import Prepared, score_mined
-from spacy_mbre.reporting import SWEEP_RULES, THETAS, theta_sweep
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -75,7 +74,9 @@ def best_theta(docs, gold, schema, confidence, rule, thetas) -> Tuple[float, flo
 
 
 def per_label_thetas(docs, gold, schema, confidence, start: float, thetas) -> Dict[str, float]:
-    labels = sorted({r.label for doc in docs for r in LabelDecider("x", schema, 0.0, confidence=confidence).decide(doc)})
+    labels = sorted(
+        {r.label for doc in docs for r in LabelDecider("x", schema, 0.0, confidence=confidence).decide(doc)}
+    )
     chosen: Dict[str, float] = {}
     for label in labels:
         def f1_with(t: float) -> float:
@@ -98,7 +99,9 @@ def main(
     report = json.loads((mined_dir / "report.json").read_text())
     schema = load_schema(schema_name)
     if schema.name != report["settings"]["schema"]:
-        raise typer.BadParameter(f"{mined_dir} was mined with schema {report['settings']['schema']!r}, not {schema.name!r}")
+        raise typer.BadParameter(
+            f"{mined_dir} was mined with schema {report['settings']['schema']!r}, not {schema.name!r}"
+        )
     nlp = spacy.blank("en")
     mined_docs = list(read_docs(mined_dir / "mined.spacy", nlp))
     gold_docs = list(read_docs(pool, nlp))[: len(mined_docs)]
@@ -134,8 +137,8 @@ def main(
     def fmt(v: Any) -> str:
         return f"{v:.3f}" if isinstance(v, float) else ("–" if v is None else str(v))
 
-    print(f"\nθ sweep over {len(mined_docs)} docs of {mined_dir} (strategy {report['settings']['strategy']['strategy']}; "
-          f"option mass stored: {has_mass})")
+    print(f"\nθ sweep over {len(mined_docs)} docs of {mined_dir} "
+          f"(strategy {report['settings']['strategy']['strategy']}; option mass stored: {has_mass})")
     for confidence in CONFIDENCES:
         print(f"\nconfidence = {confidence}")
         print("| θ | " + " | ".join(f"{rule} P / R / F1 (mined)" for rule in SWEEP_RULES) + " |")

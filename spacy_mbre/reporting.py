@@ -2,27 +2,17 @@
 mining reports (``mine``'s report.json), evaluation results (``evaluate``'s
 JSON) and a θ sweep of the mined labels, plus PNG plots.
 
-Every number comes from the files given: the report records their paths.
-
-θ sweep: the Label Decision is re-run on the stage answers stored in
-``mined.spacy`` (``doc.user_data["mbre_mining"]``) for a grid of thresholds,
-and the mined labels are scored against the gold of the pool docs they were
-mined from (same order; ``mine`` keeps the input order). Two rules are swept:
-"theta" (the paper's: θ only filters pairs with several "yes" labels) and
-"theta_all" (θ also filters a single "yes", i.e. ``min_confidence = θ``).
+Every number comes from the files given: the report records their paths. The
+θ sweep itself is decision logic and is computed by
+:func:`spacy_mbre.mining.decision.theta_sweep`; this module only tabulates
+and plots it.
 """
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 import srsly
-from spacy.tokens import Doc
 
-from .data.relations import get_relations, relation_to_record
-from .data.schema import Schema
 from .errors import ConfigError, DataError
-
-THETAS = (0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
-SWEEP_RULES = ("theta", "theta_all")
 
 
 def read_json(path: Path) -> Dict[str, Any]:
@@ -105,66 +95,6 @@ def eval_row(result: Dict[str, Any], path: Path) -> Dict[str, Any]:
         raise DataError(path, None, f"not an evaluate result JSON (missing {err})") from None
 
 
-def theta_sweep(
-    mined_docs: Sequence[Doc],
-    gold_docs: Sequence[Doc],
-    schema: Schema,
-    no_prob_policy: str = "all",
-    thetas: Sequence[float] = THETAS,
-    confidence: str = "raw",
-) -> Dict[str, Any]:
-    """Re-run the Label Decision over stored stage answers for each θ and
-    score the result against the gold (see module docs).
-
-    mined_docs (Sequence[Doc]): ``mined.spacy`` docs with their stage answers.
-    gold_docs (Sequence[Doc]): The pool docs they were mined from, in order
-        (at least as many; extra docs are ignored).
-    schema (Schema): The schema.
-    no_prob_policy (str): As in the mining run.
-    thetas (Sequence[float]): The thresholds.
-    confidence (str): "raw" or "normalised", as in the mining run.
-    RETURNS (Dict[str, Any]): "thetas", "pairs_with_probabilities" (pairs
-        with several "yes" answers, all scored) and per rule a list of
-        {"theta", "p", "r", "f1", "mined"}.
-    """
-    from .mining.component import LabelDecider
-    from .mining.decision import candidates
-    from .mining.miner import Prepared, score_mined
-    from .mining.record import pair_records
-
-    if len(gold_docs) < len(mined_docs):
-        raise ConfigError(f"θ sweep: {len(mined_docs)} mined docs but only {len(gold_docs)} gold docs.")
-    gold = [[relation_to_record(r) for r in get_relations(doc, source="gold")] for doc in gold_docs[: len(mined_docs)]]
-    for i, (mined, ref) in enumerate(zip(mined_docs, gold_docs)):
-        if mined.text != ref.text:
-            raise ConfigError(f"θ sweep: mined doc {i} does not match gold doc {i}; pass the pool `mine` read.")
-    several = 0
-    for doc in mined_docs:
-        for record in pair_records(doc).values():
-            cands = candidates(record, confidence)
-            if len(cands) > 1 and all(score is not None for _, score in cands):
-                several += 1
-    out: Dict[str, Any] = {"thetas": list(thetas), "confidence": confidence, "pairs_with_several_scored_yes": several}
-    for rule in SWEEP_RULES:
-        rows = []
-        for theta in thetas:
-            decider = LabelDecider(
-                "sweep", schema, theta=theta, min_confidence=theta if rule == "theta_all" else 0.0,
-                no_prob_policy=no_prob_policy, confidence=confidence,
-            )
-            items = []
-            n_mined = 0
-            for i, (doc, gold_records) in enumerate(zip(mined_docs, gold)):
-                mined = [relation_to_record(r) for r in decider.decide(doc)]
-                n_mined += len(mined)
-                items.append((Prepared(i, doc, gold_records), mined))
-            scores = score_mined(items, schema)
-            micro = scores["micro"] if scores is not None else {"p": None, "r": None, "f1": None}
-            rows.append({"theta": theta, "p": micro["p"], "r": micro["r"], "f1": micro["f1"], "mined": n_mined})
-        out[rule] = rows
-    return out
-
-
 def build_report(
     minings: Sequence[Dict[str, Any]],
     evals: Sequence[Dict[str, Any]],
@@ -173,7 +103,7 @@ def build_report(
 ) -> Dict[str, Any]:
     """minings (Sequence[Dict[str, Any]]): Rows from :func:`mining_row`.
     evals (Sequence[Dict[str, Any]]): Rows from :func:`eval_row`.
-    sweep (Optional[Dict[str, Any]]): From :func:`theta_sweep`, with its
+    sweep (Optional[Dict[str, Any]]): From :func:`~spacy_mbre.mining.decision.theta_sweep`, with its
         "source".
     title (str): The report's title.
     RETURNS (Dict[str, Any]): The report.
@@ -197,7 +127,11 @@ def verdict(evals: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
     base = evals[0]
     out = []
     for row in evals[1:]:
-        metric = "semeval_macro_f" if row.get("semeval_macro_f") is not None and base.get("semeval_macro_f") is not None else "micro_f"
+        metric = (
+            "semeval_macro_f"
+            if row.get("semeval_macro_f") is not None and base.get("semeval_macro_f") is not None
+            else "micro_f"
+        )
         if row.get(metric) is None or base.get(metric) is None:
             continue
         diff = float(row[metric]) - float(base[metric])
@@ -224,7 +158,8 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
         lines += [
             "## Mining (mined labels vs hidden gold of the pool)",
             "",
-            "| strategy | θ | pairs | prompts/pair | LLM calls | tokens evaluated | tokens reused | LLM s | wall s | mined labels | P | R | F1 |",
+            "| strategy | θ | pairs | prompts/pair | LLM calls | tokens evaluated | tokens reused | LLM s | wall s "
+            "| mined labels | P | R | F1 |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in report["mining"]:
@@ -246,7 +181,8 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
         lines += [
             "## Test scores of the trained classifier",
             "",
-            "| run | test docs | micro P | micro R | micro F1 | macro F1 | SemEval macro-F1 (official) | typing accuracy |",
+            "| run | test docs | micro P | micro R | micro F1 | macro F1 | SemEval macro-F1 (official) "
+            "| typing accuracy |",
             "|---|---|---|---|---|---|---|---|",
         ]
         for row in report["evaluation"]:
@@ -273,14 +209,20 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
         lines += [
             f"## θ sweep of the mined labels ({sweep.get('strategy', '')}, `{sweep.get('source', '')}`)",
             "",
-            f"Pairs with several scored 'yes' answers (where the paper's θ applies): {sweep['pairs_with_several_scored_yes']}.",
+            "Pairs with several scored 'yes' answers (where the paper's θ applies): "
+            f"{sweep['pairs_with_several_scored_yes']}.",
             "",
             "| θ | P (θ on several yes) | R | F1 | mined | P (θ on every yes) | R | F1 | mined |",
             "|---|---|---|---|---|---|---|---|---|",
         ]
         for a, b in zip(sweep["theta"], sweep["theta_all"]):
             lines.append(
-                "| " + " | ".join(_fmt(v) for v in (a["theta"], a["p"], a["r"], a["f1"], a["mined"], b["p"], b["r"], b["f1"], b["mined"])) + " |"
+                "| "
+                + " | ".join(
+                    _fmt(v)
+                    for v in (a["theta"], a["p"], a["r"], a["f1"], a["mined"], b["p"], b["r"], b["f1"], b["mined"])
+                )
+                + " |"
             )
         lines.append("")
     if plots:
@@ -300,7 +242,9 @@ def make_plots(report: Dict[str, Any], output_dir: Path) -> List[Path]:
     try:
         import matplotlib
     except ImportError:
-        raise ConfigError("The report's plots need matplotlib: pip install matplotlib (or spacy-mbre[report]).") from None
+        raise ConfigError(
+            "The report's plots need matplotlib: pip install matplotlib (or spacy-mbre[report])."
+        ) from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -352,7 +296,10 @@ def make_plots(report: Dict[str, Any], output_dir: Path) -> List[Path]:
             thetas = [r["theta"] for r in rows]
             for key, marker in (("p", "o"), ("r", "s"), ("f1", "^")):
                 name = "θ on several yes" if rule == "theta" else "θ on every yes"
-                ax.plot(thetas, [r[key] if r[key] is not None else float("nan") for r in rows], style, marker=marker, markersize=3, label=f"{key.upper()} ({name})")
+                ax.plot(
+                    thetas, [r[key] if r[key] is not None else float("nan") for r in rows], style,
+                    marker=marker, markersize=3, label=f"{key.upper()} ({name})",
+                )
         ax.set_xlabel("θ")
         ax.set_ylabel("mined labels vs hidden gold")
         ax.set_ylim(0, 1)

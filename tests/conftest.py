@@ -21,13 +21,15 @@ fake_llm = sys.modules[FAKE_LLM_MODULE]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
-    from spacy_mbre.mining.models import assets
+    from spacy_mbre.llm.models import assets
 
     missing = []
     if importlib.util.find_spec("llama_cpp") is None:
         missing.append("llama-cpp-python is not installed (pip install 'spacy-mbre[llm]')")
     if not assets.default_model_path().is_file():
-        missing.append(f"default GGUF not assembled at {assets.default_model_path()}: run `python -m spacy_mbre fetch-llm`")
+        missing.append(
+            f"default GGUF not assembled at {assets.default_model_path()}: run `python -m spacy_mbre fetch-llm`"
+        )
     if missing:
         skip = pytest.mark.skip(reason="; ".join(missing))
         for item in items:

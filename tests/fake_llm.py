@@ -19,7 +19,7 @@ from typing import Any, Dict, Iterable, List, Optional, Set
 
 from spacy_llm.registry import registry
 
-from spacy_mbre.mining.types import Answer
+from spacy_mbre.llm.types import Answer
 
 QUESTION_MARK = "\n\nQuestion:\n"
 
@@ -85,7 +85,10 @@ class FakeLLM:
             return choice
         rest_p = (1.0 - self.confidence) / max(1, len(options) - 1)
         probs = {o: (self.confidence if o == choice else rest_p) for o in options}
-        return Answer(choice, probs, {"prompt_tokens": len(str(prompt).split()), "evaluated_tokens": 5, "reused_tokens": len(str(prompt).split()) - 5, "generated_tokens": 1})
+        return Answer(choice, probs, {
+            "prompt_tokens": len(str(prompt).split()), "evaluated_tokens": 5,
+            "reused_tokens": len(str(prompt).split()) - 5, "generated_tokens": 1,
+        })
 
 
 @registry.llm_models("spacy-mbre-test.FakeLLM.v1")

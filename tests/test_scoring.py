@@ -440,7 +440,9 @@ def parse_perl_output(text: str) -> Dict:
         mode = next((m for m, marker in SECTIONS.items() if marker in title), None)
         if mode is None:
             continue
-        micro = re.search(r"Micro-averaged.*\n" + r"P =.*?=" + _FLOAT + r"\s*R =.*?=" + _FLOAT + r"\s*F1 =" + _FLOAT, body)
+        micro = re.search(
+            r"Micro-averaged.*\n" + r"P =.*?=" + _FLOAT + r"\s*R =.*?=" + _FLOAT + r"\s*F1 =" + _FLOAT, body
+        )
         macro = re.search(r"MACRO-averaged.*\n" + r"P =" + _FLOAT + r"\s*R =" + _FLOAT + r"\s*F1 =" + _FLOAT, body)
         assert micro and macro, body
         per_type = {

@@ -37,7 +37,9 @@ def import_user_code(code: Optional[Path]) -> None:
     import_file("spacy_mbre_user_code", code)
 
 
-# Command modules register themselves on `app` when imported.
+# Command modules register themselves on `app` when imported, in the order
+# `--help` lists them.
+# isort: off
 from . import convert  # noqa: E402,F401
 from . import schema  # noqa: E402,F401
 from . import fetch_llm  # noqa: E402,F401
@@ -49,6 +51,11 @@ from . import report  # noqa: E402,F401
 from . import synthesize  # noqa: E402,F401
 from . import self_train  # noqa: E402,F401
 from . import calibrate  # noqa: E402,F401
+from . import visualize  # noqa: E402,F401
+from . import review  # noqa: E402,F401
+from . import explain  # noqa: E402,F401
+from . import pretrain  # noqa: E402,F401
+# isort: on
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ from spacy.tokens import Doc
 from wasabi import Printer
 
 from ..data.readers.common import ConversionStats, get_nlp
-from ..data.readers.crossner import AUTO, read_crossner
 from ..data.readers.corpus import write_docs
+from ..data.readers.crossner import AUTO, read_crossner
 from ..data.readers.jsonl import CHARS, TOKENS, read_jsonl
 from ..data.readers.redocred import read_redocred
 from ..data.readers.semeval import read_semeval
@@ -100,10 +100,16 @@ def convert_cli(
         None,
         "--schema",
         "-s",
-        help="Schema path or shipped name to check labels against (default: semeval / redocred / crossner_<dir> / none for jsonl)",
+        help=(
+            "Schema path or shipped name to check labels against (default: semeval / redocred / crossner_<dir> / "
+            "none for jsonl)"
+        ),
     ),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the tokenizer"),
-    repair: bool = typer.Option(False, "--repair", help="CrossNER: start a new entity at a stray I- tag instead of failing"),
+    repair: bool = typer.Option(
+        False, "--repair",
+        help="CrossNER: start a new entity at a stray I- tag instead of failing",
+    ),
     offsets: str = typer.Option(TOKENS, "--offsets", help="JSONL output offsets: tokens (exact round trip) or chars"),
 ) -> None:
     """Convert SemEval-2010 Task 8, Re-DocRED, CrossNER or JSONL data to a

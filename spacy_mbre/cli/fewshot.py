@@ -13,13 +13,28 @@ from . import app
 def fewshot_cli(
     input_path: Path = typer.Argument(..., help="Converted gold docs (.spacy or .jsonl), e.g. the training set"),
     fewshot_path: Path = typer.Argument(..., help="Output: the few-shot gold docs (.spacy or .jsonl)"),
-    pool_path: Path = typer.Argument(..., help="Output: the mining pool, docs not in the few-shot set (.spacy or .jsonl); gold stays on the docs so mining can be scored, `mine` hides it from the LLM"),
+    pool_path: Path = typer.Argument(
+        ...,
+        help=(
+            "Output: the mining pool, docs not in the few-shot set (.spacy or .jsonl); gold stays on the docs so "
+            "mining can be scored, `mine` hides it from the LLM"
+        ),
+    ),
     schema: str = typer.Option("semeval", "--schema", help="Schema file or shipped schema name"),
     k: int = typer.Option(5, "--k", "-k", help="Gold units (pairs, or spans for typing) per label"),
     seed: int = typer.Option(0, "--seed", help="Seed of the sampling and of the pool order"),
-    pool_size: int = typer.Option(0, "--pool-size", help="Docs in the pool (seeded random order); 0 = all remaining docs"),
-    include_none: bool = typer.Option(True, "--include-none/--no-include-none", help="Also sample k units of the 'no relation' label"),
-    summary_path: Optional[Path] = typer.Option(None, "--summary", help="Write the split (indices, counts per label, settings) as JSON"),
+    pool_size: int = typer.Option(
+        0, "--pool-size",
+        help="Docs in the pool (seeded random order); 0 = all remaining docs",
+    ),
+    include_none: bool = typer.Option(
+        True, "--include-none/--no-include-none",
+        help="Also sample k units of the 'no relation' label",
+    ),
+    summary_path: Optional[Path] = typer.Option(
+        None, "--summary",
+        help="Write the split (indices, counts per label, settings) as JSON",
+    ),
 ) -> None:
     """Sample k gold examples per label (seeded, rarest label first) as a
     few-shot training set; the remaining docs, in seeded order and cut to

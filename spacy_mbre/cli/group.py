@@ -10,7 +10,10 @@ from . import app
 
 @app.command("group")
 def group_cli(
-    schema: str = typer.Argument(..., help="Schema file or shipped schema name (semeval, redocred, crossner_politics, ...)"),
+    schema: str = typer.Argument(
+        ...,
+        help="Schema file or shipped schema name (semeval, redocred, crossner_politics, ...)",
+    ),
     output: Path = typer.Argument(..., help="Where to write groups.json"),
     k: Optional[int] = typer.Option(None, "--k", "-k", help="Number of groups (default: max(1, N // 6))"),
     method: str = typer.Option("greedy", "--method", help="greedy (the paper's), random, kmeans or agglomerative"),

@@ -281,13 +281,22 @@ def mine_cli(
 def _print_report(msg: Printer, report: Dict[str, Any]) -> None:
     rows = []
     for stage, counts in report["stages"].items():
-        rows.append((stage, counts["prompts"], counts["llm_calls"], counts["cache_hits"], counts["unparseable"], counts["evaluated_tokens"], counts["reused_tokens"], round(counts["seconds"], 1)))
+        rows.append((
+            stage, counts["prompts"], counts["llm_calls"], counts["cache_hits"], counts["unparseable"],
+            counts["evaluated_tokens"], counts["reused_tokens"], round(counts["seconds"], 1),
+        ))
     msg.table(
         rows,
-        header=("stage", "prompts", "LLM calls", "cache hits", "unparseable", "tokens evaluated", "tokens reused", "seconds"),
+        header=(
+            "stage", "prompts", "LLM calls", "cache hits", "unparseable", "tokens evaluated", "tokens reused",
+            "seconds",
+        ),
         divider=True,
     )
-    msg.text(f"{report['pairs']} pairs, {report['prompts_per_pair']} prompts per pair, {report['mined']['relations']} mined labels, wall {report['wall_seconds']} s")
+    msg.text(
+        f"{report['pairs']} pairs, {report['prompts_per_pair']} prompts per pair, "
+        f"{report['mined']['relations']} mined labels, wall {report['wall_seconds']} s"
+    )
     if report["gold"] is not None:
         micro = report["gold"]["micro"]
         msg.text(f"vs hidden gold: P {micro['p']:.3f} R {micro['r']:.3f} F1 {micro['f1']:.3f}")

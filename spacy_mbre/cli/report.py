@@ -15,11 +15,26 @@ MINED_FILE = "mined.spacy"
 @app.command("report")
 def report_cli(
     output_dir: Path = typer.Argument(..., help="Output directory: report.json, report.md and the PNG plots"),
-    mining: List[Path] = typer.Option([], "--mining", help="A `mine` output directory (report.json, mined.spacy); repeatable, one per strategy"),
-    evals: List[Path] = typer.Option([], "--eval", help="An `evaluate` JSON result; repeatable (e.g. gold-only and gold + mined)"),
-    sweep_pool: Optional[Path] = typer.Option(None, "--sweep-pool", help="The gold pool docs `mine` read: enables the θ sweep of the mined labels"),
-    sweep_mining: Optional[Path] = typer.Option(None, "--sweep-mining", help="The `mine` directory to sweep (default: the first --mining of strategy mbre, else binary)"),
-    schema: Optional[str] = typer.Option(None, "--schema", help="Schema file or shipped name for the θ sweep (default: the name in the mining report)"),
+    mining: List[Path] = typer.Option(
+        [], "--mining",
+        help="A `mine` output directory (report.json, mined.spacy); repeatable, one per strategy",
+    ),
+    evals: List[Path] = typer.Option(
+        [], "--eval",
+        help="An `evaluate` JSON result; repeatable (e.g. gold-only and gold + mined)",
+    ),
+    sweep_pool: Optional[Path] = typer.Option(
+        None, "--sweep-pool",
+        help="The gold pool docs `mine` read: enables the θ sweep of the mined labels",
+    ),
+    sweep_mining: Optional[Path] = typer.Option(
+        None, "--sweep-mining",
+        help="The `mine` directory to sweep (default: the first --mining of strategy mbre, else binary)",
+    ),
+    schema: Optional[str] = typer.Option(
+        None, "--schema",
+        help="Schema file or shipped name for the θ sweep (default: the name in the mining report)",
+    ),
     title: str = typer.Option("spacy-mbre workflow report", "--title", help="Title of the report"),
 ) -> None:
     """Read the mining report(s) and evaluation JSONs of one run, compute the
@@ -32,7 +47,8 @@ def report_cli(
     from ..data.readers.corpus import read_docs
     from ..data.schema import load_schema
     from ..errors import ConfigError
-    from ..reporting import build_report, eval_row, make_plots, mining_row, read_json, theta_sweep, to_markdown
+    from ..mining.decision import theta_sweep
+    from ..reporting import build_report, eval_row, make_plots, mining_row, read_json, to_markdown
 
     msg = Printer()
     mining_rows = []
@@ -53,7 +69,9 @@ def report_cli(
         settings = (reports.get(target) or read_json(target / REPORT_FILE))["settings"]
         loaded = load_schema(schema if schema is not None else settings["schema"])
         if loaded.name != settings["schema"]:
-            raise ConfigError(f"--schema {schema!r} is {loaded.name!r}, but {target} was mined with {settings['schema']!r}.")
+            raise ConfigError(
+                f"--schema {schema!r} is {loaded.name!r}, but {target} was mined with {settings['schema']!r}."
+            )
         nlp = spacy.blank("en")
         mined_docs = list(read_docs(target / MINED_FILE, nlp))
         gold_docs = list(read_docs(sweep_pool, nlp))

@@ -22,9 +22,15 @@ def check_cli(
         f"+ no-relation label {schema.no_relation!r}"
     )
     rows = [
-        (label.name, "yes" if label.directed else "no", ", ".join(f"{h}->{t}" for h, t in label.types) or "any", label.description)
+        (
+            label.name, "yes" if label.directed else "no",
+            ", ".join(f"{h}->{t}" for h, t in label.types) or "any", label.description,
+        )
         for label in schema.labels
     ]
     msg.table(rows, header=("Label", "Directed", "Types", "Description"), divider=True)
     if options:
-        msg.table([(o.name, o.label, "yes" if o.reverse else "no") for o in schema.options], header=("Option", "Label", "Reversed"), divider=True)
+        msg.table(
+            [(o.name, o.label, "yes" if o.reverse else "no") for o in schema.options],
+            header=("Option", "Label", "Reversed"), divider=True,
+        )

@@ -17,17 +17,53 @@ def self_train_cli(
     ctx: typer.Context,
     config_path: Path = typer.Argument(..., help="The classifier's training config, e.g. configs/semeval.cfg"),
     gold_path: Path = typer.Argument(..., help="Gold training docs (.spacy or .jsonl), e.g. the few-shot set"),
-    pool_path: Path = typer.Argument(..., help="The pool (.spacy or .jsonl): mined.spacy or synthetic.spacy; its labels are replaced by the teachers'"),
-    output_dir: Path = typer.Argument(..., help="Output directory: one subdirectory per step, model-last (the final student), self_train.json"),
-    mode: str = typer.Option("two-stage", "--mode", help="two-stage (S2ynRE: soft labels, KL on the pool, then cross-entropy on gold) or mixed (hard pseudo-labels merged into gold)"),
-    teachers: int = typer.Option(3, "--teachers", help="Teachers trained on gold in the first iteration (seeds seed, seed+1, ...)"),
-    teacher_model: List[Path] = typer.Option([], "--teacher-model", help="An already trained gold model to use as a first-iteration teacher instead of training new ones; repeatable"),
-    iterations: int = typer.Option(2, "--iterations", "-T", help="Iterations T; iteration t labels and trains on the first t/T of the pool"),
+    pool_path: Path = typer.Argument(
+        ...,
+        help="The pool (.spacy or .jsonl): mined.spacy or synthetic.spacy; its labels are replaced by the teachers'",
+    ),
+    output_dir: Path = typer.Argument(
+        ...,
+        help="Output directory: one subdirectory per step, model-last (the final student), self_train.json",
+    ),
+    mode: str = typer.Option(
+        "two-stage", "--mode",
+        help=(
+            "two-stage (S2ynRE: soft labels, KL on the pool, then cross-entropy on gold) or mixed (hard pseudo-labels "
+            "merged into gold)"
+        ),
+    ),
+    teachers: int = typer.Option(
+        3, "--teachers",
+        help="Teachers trained on gold in the first iteration (seeds seed, seed+1, ...)",
+    ),
+    teacher_model: List[Path] = typer.Option(
+        [], "--teacher-model",
+        help=(
+            "An already trained gold model to use as a first-iteration teacher instead of training new ones; "
+            "repeatable"
+        ),
+    ),
+    iterations: int = typer.Option(
+        2, "--iterations", "-T",
+        help="Iterations T; iteration t labels and trains on the first t/T of the pool",
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the pool order, the students and the first teacher"),
-    pool_steps: Optional[int] = typer.Option(None, "--pool-steps", help="Training steps of the two-stage student on the pool (default: the config's training.max_steps)"),
-    dev_path: Optional[Path] = typer.Option(None, "--dev", help="Dev docs for spaCy's evaluation during training (default: the gold docs)"),
-    component: str = typer.Option("mbre_relations", "--component", help="The classifier's name in the config's pipeline"),
-    code: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file to import first (registers extra functions)"),
+    pool_steps: Optional[int] = typer.Option(
+        None, "--pool-steps",
+        help="Training steps of the two-stage student on the pool (default: the config's training.max_steps)",
+    ),
+    dev_path: Optional[Path] = typer.Option(
+        None, "--dev",
+        help="Dev docs for spaCy's evaluation during training (default: the gold docs)",
+    ),
+    component: str = typer.Option(
+        "mbre_relations", "--component",
+        help="The classifier's name in the config's pipeline",
+    ),
+    code: Optional[Path] = typer.Option(
+        None, "--code", "-c",
+        help="Python file to import first (registers extra functions)",
+    ),
 ) -> None:
     """Train teachers on gold, label the pool with their averaged
     distributions, train students on it and fine-tune them on gold, for T

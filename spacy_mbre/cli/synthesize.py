@@ -16,23 +16,68 @@ TOKENS_PER_SAMPLE = 100
 
 @app.command("synthesize")
 def synthesize_cli(
-    fewshot: Path = typer.Argument(..., help="Few-shot gold docs (.spacy or .jsonl) with entities, candidate pairs and (for --mode schema) gold relations"),
-    output_dir: Path = typer.Argument(..., help="Output directory: synthetic.spacy, synthetic.jsonl, report.json, journal.jsonl"),
-    mode: str = typer.Option("unconditional", "--mode", help="unconditional (S2ynRE: marked sentences, no label) or schema (TKRE: labelled samples per relation)"),
+    fewshot: Path = typer.Argument(
+        ...,
+        help=(
+            "Few-shot gold docs (.spacy or .jsonl) with entities, candidate pairs and (for --mode schema) gold "
+            "relations"
+        ),
+    ),
+    output_dir: Path = typer.Argument(
+        ...,
+        help="Output directory: synthetic.spacy, synthetic.jsonl, report.json, journal.jsonl",
+    ),
+    mode: str = typer.Option(
+        "unconditional", "--mode",
+        help="unconditional (S2ynRE: marked sentences, no label) or schema (TKRE: labelled samples per relation)",
+    ),
     schema: str = typer.Option("semeval", "--schema", help="Schema file or shipped schema name"),
     n: int = typer.Option(20, "--n", help="Samples to keep: in total (unconditional) or per relation (schema)"),
-    max_attempts: int = typer.Option(10, "--max-attempts-per-label", help="Hard cap of prompts per relation (schema) or in total (unconditional)"),
+    max_attempts: int = typer.Option(
+        10, "--max-attempts-per-label",
+        help="Hard cap of prompts per relation (schema) or in total (unconditional)",
+    ),
     per_prompt: int = typer.Option(5, "--per-prompt", help="Samples asked for per prompt"),
-    n_examples: int = typer.Option(4, "--n-examples", help="In-context gold examples per prompt (drawn per attempt, seeded)"),
-    labels: Optional[str] = typer.Option(None, "--labels", help="Comma-separated relations to synthesise (schema mode; default: all)"),
-    entity_label: Optional[str] = typer.Option(None, "--entity-label", help="Entity label of unconditional samples (default: the gold entities' label if they share one, else ENTITY)"),
-    max_gold_overlap: Optional[float] = typer.Option(None, "--max-gold-overlap", help="Also reject near copies: samples with more than this share of their 3-grams from one gold text (0-1; default: only exact copies)"),
+    n_examples: int = typer.Option(
+        4, "--n-examples",
+        help="In-context gold examples per prompt (drawn per attempt, seeded)",
+    ),
+    labels: Optional[str] = typer.Option(
+        None, "--labels",
+        help="Comma-separated relations to synthesise (schema mode; default: all)",
+    ),
+    entity_label: Optional[str] = typer.Option(
+        None, "--entity-label",
+        help="Entity label of unconditional samples (default: the gold entities' label if they share one, else ENTITY)",
+    ),
+    max_gold_overlap: Optional[float] = typer.Option(
+        None, "--max-gold-overlap",
+        help=(
+            "Also reject near copies: samples with more than this share of their 3-grams from one gold text (0-1; "
+            "default: only exact copies)"
+        ),
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed of the in-context example draws"),
     model: str = typer.Option(LLAMACPP, "--model", help="A registered spacy-llm model (llm_models registry)"),
-    model_args: List[str] = typer.Option([], "--model-arg", help=f"key=value for the model's config; repeatable. For {LLAMACPP}, max_tokens defaults to {TOKENS_PER_SAMPLE} x --per-prompt"),
-    code: Optional[Path] = typer.Option(None, "--code", "-c", help="Python file to import first (registers extra functions)"),
-    cache: Optional[Path] = typer.Option(None, "--cache", help="Answer cache (sqlite; default OUTPUT_DIR/answers.sqlite); shareable with other runs"),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Make at most this many attempts (prompts) in the whole run"),
+    model_args: List[str] = typer.Option(
+        [], "--model-arg",
+        help=(
+            f"key=value for the model's config; repeatable. For {LLAMACPP}, max_tokens defaults to {TOKENS_PER_SAMPLE} "
+            f"x --per-prompt"
+        ),
+    ),
+    code: Optional[Path] = typer.Option(
+        None, "--code", "-c",
+        help="Python file to import first (registers extra functions)",
+    ),
+    cache: Optional[Path] = typer.Option(
+        None, "--cache",
+        help="Answer cache (sqlite; default OUTPUT_DIR/answers.sqlite); shareable with other runs",
+    ),
+    limit: Optional[int] = typer.Option(
+        None, "--limit",
+        help="Make at most this many attempts (prompts) in the whole run",
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar"),
 ) -> None:
     """Write new relation-extraction samples with an LLM from few-shot gold
@@ -46,7 +91,7 @@ def synthesize_cli(
     from ..data.readers.jsonl import write_jsonl
     from ..data.schema import load_schema
     from ..errors import ConfigError
-    from ..mining.gateway import open_gateway
+    from ..llm.gateway import open_gateway
     from ..synthesis.synthesizer import SCHEMA, SynthesisSettings, plan_run, synthesize
     from .mine import parse_model_args
 

@@ -120,7 +120,9 @@ class Schema:
         self._options = {}
         for label in self.labels:
             expand = self.expand_directions and label.directed and self.kind == RELATION
-            variants = [(f"{label.name}(e1,e2)", False), (f"{label.name}(e2,e1)", True)] if expand else [(label.name, False)]
+            variants = (
+                [(f"{label.name}(e1,e2)", False), (f"{label.name}(e2,e1)", True)] if expand else [(label.name, False)]
+            )
             for name, reverse in variants:
                 self._options[name] = LabelOption(name, label.name, reverse, label.description)
 
@@ -301,7 +303,9 @@ def resolve_schema_path(path: Union[str, Path]) -> Path:
     shipped = SCHEMA_DIR / f"{path}.json"
     if shipped.exists():
         return shipped
-    raise SchemaError(f"No schema file at {path!s}, and no shipped schema of that name ({', '.join(shipped_schemas())}).")
+    raise SchemaError(
+        f"No schema file at {path!s}, and no shipped schema of that name ({', '.join(shipped_schemas())})."
+    )
 
 
 def load_schema(schema: Union[str, Path, "Schema"]) -> "Schema":
@@ -311,14 +315,3 @@ def load_schema(schema: Union[str, Path, "Schema"]) -> "Schema":
     if isinstance(schema, Schema):
         return schema
     return Schema.from_file(schema)
-
-
-
-def make_schema(path: str) -> Schema:
-    """Registered as ``spacy-mbre.load_schema.v1`` so configs can refer to a
-    schema file or a shipped schema name.
-
-    path (str): A schema path or shipped name.
-    RETURNS (Schema): The schema.
-    """
-    return load_schema(path)

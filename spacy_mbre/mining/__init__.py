@@ -1,1 +1,2 @@
-"""M-BRe mining: relation grouping, LLM tasks and models, label decision."""
+"""M-BRe mining: relation grouping, LLM tasks, proposers and label decision
+(the LLM plumbing they use lives in :mod:`spacy_mbre.llm`)."""

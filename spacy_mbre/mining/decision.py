@@ -44,15 +44,24 @@ Note: with the shipped Qwen2.5-Coder-1.5B the yes/no tokens take 95–99% of the
 next-token mass and a "yes" answer means P(yes) > P(no), so even the raw
 confidence of a "yes" is above ~0.48: the paper's θ = 0.01 keeps every
 candidate. θ starts to filter above 0.5 (see the θ sweep in the benchmarks).
+
+**The θ sweep** (:func:`theta_sweep`, behind ``python -m spacy_mbre report``
+and ``bench/theta_sweep.py``): the Label Decision is re-run on the stage
+answers stored in ``mined.spacy`` for a grid of thresholds, and the mined
+labels are scored against the gold of the pool docs they were mined from
+(same order; ``mine`` keeps the input order). Two rules are swept: "theta"
+(the paper's: θ only filters pairs with several "yes" labels) and
+"theta_all" (θ also filters a single "yes", i.e. ``min_confidence = θ``).
 """
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ..errors import ConfigError
-from .record import BIN, CLF
+from spacy.tokens import Doc
 
-from .tasks.binary.parser import YES
-from .tasks.multiclass.parser import NONE
+from ..data.relations import get_relations, relation_to_record
+from ..data.schema import Schema
+from ..errors import ConfigError
+from .record import BIN, CLF, MC, NONE, YES, pair_records
 
 NO_PROB_POLICIES = ("all", "none")
 PAPER = "paper"
@@ -62,6 +71,8 @@ RAW = "raw"
 NORMALISED = "normalised"
 CONFIDENCES = (RAW, NORMALISED)
 Candidate = Tuple[str, Optional[float]]
+THETAS = (0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
+SWEEP_RULES = ("theta", "theta_all")
 
 
 def confidence_of(prob: Optional[float], mass: Optional[float], confidence: str = RAW) -> Optional[float]:
@@ -84,14 +95,14 @@ def candidates(record: Dict[str, Any], confidence: str = RAW) -> List[Candidate]
     """
     if confidence not in CONFIDENCES:
         raise ValueError(f"confidence must be one of {CONFIDENCES}, not {confidence!r}")
-    if "bin" in record:
+    if BIN in record:
         return [
             (e["option"], confidence_of(e.get("p_yes"), e.get("mass"), confidence))
-            for e in record["bin"]
+            for e in record[BIN]
             if e.get("choice") == YES
         ]
     out: List[Candidate] = []
-    for entry in record.get("mc", []):
+    for entry in record.get(MC, []):
         choice = entry.get("choice")
         if choice is None or choice == NONE:
             continue
@@ -198,3 +209,61 @@ def decide_record(record: Dict[str, Any], rule: DecisionRule) -> List[Candidate]
         kept = [(name, score) for name, score in combined_scores(record, rule.alpha) if (score or 0.0) >= rule.theta]
         return kept[: rule.max_labels]
     return decide(candidates(record, rule.confidence), rule.theta, rule.min_confidence, rule.no_prob_policy)
+
+
+def theta_sweep(
+    mined_docs: Sequence[Doc],
+    gold_docs: Sequence[Doc],
+    schema: Schema,
+    no_prob_policy: str = "all",
+    thetas: Sequence[float] = THETAS,
+    confidence: str = "raw",
+) -> Dict[str, Any]:
+    """Re-run the Label Decision over stored stage answers for each θ and
+    score the result against the gold (see the module docs).
+
+    mined_docs (Sequence[Doc]): ``mined.spacy`` docs with their stage answers.
+    gold_docs (Sequence[Doc]): The pool docs they were mined from, in order
+        (at least as many; extra docs are ignored).
+    schema (Schema): The schema.
+    no_prob_policy (str): As in the mining run.
+    thetas (Sequence[float]): The thresholds.
+    confidence (str): "raw" or "normalised", as in the mining run.
+    RETURNS (Dict[str, Any]): "thetas", "pairs_with_probabilities" (pairs
+        with several "yes" answers, all scored) and per rule a list of
+        {"theta", "p", "r", "f1", "mined"}.
+    """
+    from .decider import LabelDecider
+    from .miner import Prepared, score_mined
+
+    if len(gold_docs) < len(mined_docs):
+        raise ConfigError(f"θ sweep: {len(mined_docs)} mined docs but only {len(gold_docs)} gold docs.")
+    gold = [[relation_to_record(r) for r in get_relations(doc, source="gold")] for doc in gold_docs[: len(mined_docs)]]
+    for i, (mined, ref) in enumerate(zip(mined_docs, gold_docs)):
+        if mined.text != ref.text:
+            raise ConfigError(f"θ sweep: mined doc {i} does not match gold doc {i}; pass the pool `mine` read.")
+    several = 0
+    for doc in mined_docs:
+        for record in pair_records(doc).values():
+            cands = candidates(record, confidence)
+            if len(cands) > 1 and all(score is not None for _, score in cands):
+                several += 1
+    out: Dict[str, Any] = {"thetas": list(thetas), "confidence": confidence, "pairs_with_several_scored_yes": several}
+    for rule in SWEEP_RULES:
+        rows = []
+        for theta in thetas:
+            decider = LabelDecider(
+                "sweep", schema, theta=theta, min_confidence=theta if rule == "theta_all" else 0.0,
+                no_prob_policy=no_prob_policy, confidence=confidence,
+            )
+            items = []
+            n_mined = 0
+            for i, (doc, gold_records) in enumerate(zip(mined_docs, gold)):
+                mined = [relation_to_record(r) for r in decider.decide(doc)]
+                n_mined += len(mined)
+                items.append((Prepared(i, doc, gold_records), mined))
+            scores = score_mined(items, schema)
+            micro = scores["micro"] if scores is not None else {"p": None, "r": None, "f1": None}
+            rows.append({"theta": theta, "p": micro["p"], "r": micro["r"], "f1": micro["f1"], "mined": n_mined})
+        out[rule] = rows
+    return out

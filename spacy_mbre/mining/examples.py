@@ -81,7 +81,9 @@ class ExamplePool:
     def __len__(self) -> int:
         return len(self.examples)
 
-    def binary(self, option: str, n_pos: int = 3, n_neg: int = 4, hard_negatives: Sequence[str] = ()) -> List[Tuple[PairExample, bool]]:
+    def binary(
+        self, option: str, n_pos: int = 3, n_neg: int = 4, hard_negatives: Sequence[str] = ()
+    ) -> List[Tuple[PairExample, bool]]:
         """Examples for the binary question "does ``option`` hold?".
 
         option (str): The option name.
@@ -110,7 +112,9 @@ class ExamplePool:
         rng.shuffle(chosen)
         return chosen
 
-    def multiclass(self, group: Sequence[str], n_per_option: int = 1, n_none: int = 1) -> List[Tuple[PairExample, Optional[str]]]:
+    def multiclass(
+        self, group: Sequence[str], n_per_option: int = 1, n_none: int = 1
+    ) -> List[Tuple[PairExample, Optional[str]]]:
         """Examples for a multi-class question over one group of options.
 
         group (Sequence[str]): The group's option names.
@@ -130,7 +134,9 @@ class ExamplePool:
                 used.add(i)
                 chosen.append((self.examples[i], name))
         in_group = set(group)
-        none_ids = [i for i in range(len(self.examples)) if i not in used and not in_group & set(self.examples[i].options)]
+        none_ids = [
+            i for i in range(len(self.examples)) if i not in used and not in_group & set(self.examples[i].options)
+        ]
         rng.shuffle(none_ids)
         for i in none_ids[:n_none]:
             chosen.append((self.examples[i], None))

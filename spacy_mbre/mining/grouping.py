@@ -213,7 +213,9 @@ def greedy_dissimilar(sim: numpy.ndarray, k: int) -> List[List[int]]:
     rest.sort(key=lambda i: (-confusion[i], i))
     for i in rest:
         n_big = sum(1 for g in groups if len(g) > cap)
-        open_groups = [g for g, members in enumerate(groups) if len(members) < cap or (len(members) == cap and n_big < extra)]
+        open_groups = [
+            g for g, members in enumerate(groups) if len(members) < cap or (len(members) == cap and n_big < extra)
+        ]
         best = min(open_groups, key=lambda g: (max(sim[i, j] for j in groups[g]), len(groups[g]), g))
         groups[best].append(i)
     return [sorted(g) for g in groups]

@@ -30,6 +30,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 
 from spacy.tokens import Doc, Span
 
+from ..data.readers.corpus import write_docs
 from ..data.relations import (
     Pair,
     PairKey,
@@ -41,16 +42,16 @@ from ..data.relations import (
     set_pairs,
     set_relations,
 )
-from ..data.readers.corpus import write_docs
 from ..data.schema import TYPING, Schema
 from ..errors import ConfigError
-from .component import LabelDecider
-from .gateway import USAGE_KEYS, LLMGateway
-from .journal import Journal, doc_fingerprint
-from .queries import MINING_KEY, mining_pairs
-from .record import clear as clear_record
+from ..llm.gateway import USAGE_KEYS, LLMGateway
+from ..llm.journal import Journal, doc_fingerprint
+from .decider import LabelDecider
 from .proposers import LocalProposer
-from .strategies import STAGE_NAMES, Stage
+from .queries import MINING_KEY, mining_pairs
+from .record import STAGE_NAMES
+from .record import clear as clear_record
+from .strategies import Stage
 
 HIDDEN_LABEL = "ENT"
 STAT_KEYS = ("prompts", "llm_calls", "cache_hits", "unparseable", *USAGE_KEYS, "seconds")
@@ -131,21 +132,33 @@ class Miner:
         self.gateway = gateway
         self.decider = decider
 
-    def mine_batch(self, docs: Sequence[Doc]) -> List[Tuple[List[Relation], Dict[str, Dict[str, float]]]]:
+    def mine_batch(
+        self, docs: Sequence[Doc], progress: Optional[Callable[[float], None]] = None
+    ) -> List[Tuple[List[Relation], Dict[str, Dict[str, float]]]]:
         """docs (Sequence[Doc]): Prepared docs.
+        progress (Optional[Callable[[float], None]]): Called with the share of
+            the batch done since the last call (the shares add up to 1): each
+            stage is an equal share, an LLM stage's spread over its answered
+            questions, so a progress bar moves while the batch runs.
         RETURNS (List[Tuple[List[Relation], Dict]]): Per doc, the mined
             relations and the per-stage accounting.
         """
         stats = [new_stats() for _ in docs]
+        share = 1.0 / max(1, len(self.stages))
         for stage in self.stages:
             name = STAGE_NAMES[stage.stage]
             if isinstance(stage, LocalProposer):
                 for d, counts in enumerate(stage.propose(docs)):
                     add_stats(stats[d], name, counts)
+                if progress is not None:
+                    progress(share)
                 continue
             plans = [stage.plan(doc) for doc in docs]
             questions = [stage.render(doc, p) for doc, plan in zip(docs, plans) for p in plan]
-            asked = self.gateway.ask(questions) if questions else []
+            answered = _question_progress(progress, share, len(questions))
+            asked = self.gateway.ask(questions, progress=answered) if questions else []
+            if progress is not None and not questions:
+                progress(share)
             start = 0
             for d, (doc, plan) in enumerate(zip(docs, plans)):
                 mine = asked[start : start + len(plan)]
@@ -173,7 +186,9 @@ def run_mining(
     miner (Miner): The miner.
     journal (Journal): The journal (opened here, closed at the end).
     batch_pairs (int): Pairs per model batch (see module docs).
-    progress (bool): Show a tqdm progress bar over pairs.
+    progress (bool): Show a tqdm progress bar over pairs. It advances while a
+        batch runs, as its questions are answered (see Miner.mine_batch), so
+        its rate and ETA are there from the first answered chunk on.
     RETURNS (Dict[int, Dict[str, Any]]): The journal entries by input index.
     """
     from tqdm import tqdm
@@ -197,7 +212,20 @@ def run_mining(
         batch: List[Prepared] = []
 
         def flush() -> None:
-            results = miner.mine_batch([item.doc for item in batch])
+            n_pairs = sum(item.n_pairs for item in batch)
+            shown = [0, 0.0]  # pairs shown on the bar, pairs done (fractional)
+
+            def advance(fraction: float) -> None:
+                # The bar moves by whole pairs as the batch's questions are answered.
+                shown[1] += fraction * n_pairs
+                step = min(int(shown[1]), n_pairs) - shown[0]
+                if step > 0:
+                    bar.update(step)
+                    shown[0] += step
+
+            results = miner.mine_batch([item.doc for item in batch], progress=advance)
+            if n_pairs > shown[0]:
+                bar.update(n_pairs - int(shown[0]))
             for item, (relations, stats) in zip(batch, results):
                 journal.append(
                     {
@@ -208,7 +236,6 @@ def run_mining(
                         "stats": stats,
                     }
                 )
-                bar.update(item.n_pairs)
             batch.clear()
 
         for item in prepared:
@@ -223,6 +250,15 @@ def run_mining(
     finally:
         journal.close()
     return dict(journal.entries)
+
+
+def _question_progress(
+    progress: Optional[Callable[[float], None]], share: float, n_questions: int
+) -> Optional[Callable[[int], None]]:
+    """Turn answered-question counts into shares of a batch for `progress`."""
+    if progress is None or n_questions == 0:
+        return None
+    return lambda n_answered: progress(share * n_answered / n_questions)
 
 
 def restore(item: Prepared, entry: Dict[str, Any]) -> Doc:
@@ -384,7 +420,9 @@ def build_report(
         "docs": summary["docs"],
         "pairs": summary["pairs"],
         "resumed_docs": resumed_docs,
-        "stages": {k: {kk: round(v, 3) if isinstance(v, float) else v for kk, v in c.items()} for k, c in stages.items()},
+        "stages": {
+            k: {kk: round(v, 3) if isinstance(v, float) else v for kk, v in c.items()} for k, c in stages.items()
+        },
         "total": {k: round(v, 3) for k, v in total.items()},
         "prompts_per_pair": round(total["prompts"] / pairs, 3),
         "llm_calls_per_pair": round(total["llm_calls"] / pairs, 3),

@@ -34,11 +34,21 @@ from typing import Any, Dict, List, Sequence
 from spacy.tokens import Doc
 
 from ..data.relations import PairKey
+from ..llm.types import BINARY, MULTICLASS
 from .queries import MINING_KEY
 
+# The stages, as keys of a pair record, and as the names the run's report
+# and accounting use for them (the question kind for the LLM stages).
 MC = "mc"
 BIN = "bin"
 CLF = "clf"
+CLASSIFIER = "classifier"
+STAGE_NAMES: Dict[str, str] = {MC: MULTICLASS, BIN: BINARY, CLF: CLASSIFIER}
+# The answers every reader of the record compares ``choice`` with: the binary
+# stage's "yes"/"no" and the multi-class stage's "none" (no option fits).
+YES = "yes"
+NO = "no"
+NONE = "none"
 
 
 def pair_records(doc: Doc) -> Dict[PairKey, Dict[str, Any]]:
@@ -69,7 +79,7 @@ def set_stage(doc: Doc, stage: str, entries: Dict[PairKey, List[Dict[str, Any]]]
     """Replace one stage's answers for the given pairs.
 
     doc (Doc): The doc.
-    stage (str): "mc" or "bin".
+    stage (str): :data:`MC`, :data:`BIN` or :data:`CLF`.
     entries (Dict[PairKey, List[Dict[str, Any]]]): Answers per pair key.
     """
     for key, items in entries.items():

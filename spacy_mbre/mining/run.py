@@ -68,9 +68,9 @@ def mine(
     RETURNS (Dict[str, Any]): The report (also written to ``report.json``).
     """
     from ..data.readers.jsonl import write_jsonl as default_write_jsonl
-    from .component import LabelDecider
-    from .gateway import open_gateway
-    from .journal import Journal
+    from ..llm.gateway import open_gateway
+    from ..llm.journal import Journal
+    from .decider import LabelDecider
     from .miner import Miner, build_report, now, prepare_docs, run_mining, write_outputs
     from .proposers import ClassifierProposer
     from .strategies import build_stages

@@ -28,7 +28,6 @@ from .tasks.multiclass.task import GroupedMultiClassTask
 
 STRATEGIES = ("binary", "multiclass", "mbre")
 PROPOSERS = ("groups", "classifier", "both")
-STAGE_NAMES = {"mc": "multiclass", "bin": "binary", "clf": "classifier"}
 
 
 @dataclass

@@ -220,7 +220,9 @@ class RelationClassifier(TrainablePipe):
         if task not in (RELATION, TYPING):
             raise ConfigError(f"mbre_relations: task must be 'relation' or 'typing', got {task!r}.")
         if schema is not None and schema.kind != task:
-            raise ConfigError(f"mbre_relations: task {task!r} does not fit schema {schema.name!r} of kind {schema.kind!r}.")
+            raise ConfigError(
+                f"mbre_relations: task {task!r} does not fit schema {schema.name!r} of kind {schema.kind!r}."
+            )
         if batch_size < 1:
             raise ConfigError(f"mbre_relations: batch_size must be >= 1, got {batch_size}.")
         if clm and (clm_top_n < 1 or clm_bottom_m < 0):
@@ -433,7 +435,9 @@ class RelationClassifier(TrainablePipe):
                     if key not in best_type or (rel.score or 0.0) > (best_type[key].score or 0.0):
                         best_type[key] = rel
                 doc.ents = [
-                    Span(doc, e.start, e.end, label=best_type[(e.start, e.end)].label) if (e.start, e.end) in best_type else e
+                    Span(doc, e.start, e.end, label=best_type[(e.start, e.end)].label)
+                    if (e.start, e.end) in best_type
+                    else e
                     for e in doc.ents
                 ]
 

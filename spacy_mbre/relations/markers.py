@@ -173,7 +173,9 @@ class MarkerFeaturizer:
             out.append(encoded)
         return out
 
-    def _events(self, head: Span, tail: Optional[Span]) -> Tuple[Dict[int, List[Tuple[int, str]]], Dict[int, List[int]]]:
+    def _events(
+        self, head: Span, tail: Optional[Span]
+    ) -> Tuple[Dict[int, List[Tuple[int, str]]], Dict[int, List[int]]]:
         """Markers to insert: before word i (starts) and after word i (ends)."""
         if self.task == TYPING or tail is None:
             spans = [(head, ENT_START, ENT_END, "first", "second")]

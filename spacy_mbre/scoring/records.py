@@ -82,7 +82,9 @@ def score_relation_records(
     micro = PRFScore()
     per_label: Dict[str, PRFScore] = {}
     for eg in examples:
-        pred = relation_keys(eg.predicted, source=source, no_relation_label=no_relation_label, entity_types=entity_types)
+        pred = relation_keys(
+            eg.predicted, source=source, no_relation_label=no_relation_label, entity_types=entity_types
+        )
         gold = relation_keys(
             eg.reference, source=gold_source, no_relation_label=no_relation_label, entity_types=entity_types
         )

@@ -1,7 +1,7 @@
 """The synthesis run behind ``python -m spacy_mbre synthesize``.
 
 A run makes **attempts**: one prompt each (see :mod:`.prompts`), answered by
-the model through the :class:`~spacy_mbre.mining.gateway.LLMGateway` (answer
+the model through the :class:`~spacy_mbre.llm.gateway.LLMGateway` (answer
 cache first; plain string prompts, so ``spacy-mbre.LlamaCpp.v1`` generates
 greedy text). It proceeds in rounds; each round gives one attempt to every
 *active* label — in schema mode the schema's relations in order (TKRE's
@@ -43,8 +43,8 @@ from ..data.readers.common import ID_KEY, META_KEY
 from ..data.readers.corpus import write_docs
 from ..data.schema import RELATION, Schema
 from ..errors import ConfigError
-from ..mining.gateway import USAGE_KEYS, LLMGateway
-from ..mining.journal import Journal
+from ..llm.gateway import USAGE_KEYS, LLMGateway
+from ..llm.journal import Journal
 from .diversity import compare, doc_tokens
 from .parse import split_records, split_sentences
 from .prompts import (

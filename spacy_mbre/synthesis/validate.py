@@ -46,8 +46,7 @@ from typing import Iterable, List, Optional, Sequence, Set, Tuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..data.readers.semeval import MARKERS
-from ..data.readers.semeval import marked_doc  # the converter's marker parsing
+from ..data.readers.semeval import MARKERS, marked_doc  # marked_doc: the converter's marker parsing
 from ..data.relations import Pair, Relation, set_pairs, set_relations
 from ..data.schema import Schema
 from ..errors import DataError

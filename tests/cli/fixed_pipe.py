@@ -16,6 +16,9 @@ def fixed_relation(doc: Doc) -> Doc:
     """
     add_relations(
         doc,
-        [Relation(p.tail, p.head, "Cause-Effect", 0.9, source="predicted") for p in get_pairs(doc) if p.tail is not None],
+        [
+            Relation(p.tail, p.head, "Cause-Effect", 0.9, source="predicted")
+            for p in get_pairs(doc) if p.tail is not None
+        ],
     )
     return doc

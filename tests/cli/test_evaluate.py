@@ -25,7 +25,8 @@ def save_fixed_pipeline(path: Path) -> Path:
 def test_evaluate_fixed_pipeline(semeval_docbin, tmp_path):
     model = save_fixed_pipeline(tmp_path / "pipe")
     out = tmp_path / "metrics" / "eval.json"
-    args = ["evaluate", str(model), str(semeval_docbin), str(out), "--schema", "semeval", "--code", str(FIXED_PIPE), "--label", "fixed"]
+    args = ["evaluate", str(model), str(semeval_docbin), str(out), "--schema", "semeval", "--code", str(FIXED_PIPE),
+            "--label", "fixed"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     data = srsly.read_json(out)
@@ -42,7 +43,8 @@ def test_evaluate_fixed_pipeline(semeval_docbin, tmp_path):
 def test_evaluate_sample(semeval_docbin, tmp_path):
     model = save_fixed_pipeline(tmp_path / "pipe")
     out = tmp_path / "eval.json"
-    args = ["evaluate", str(model), str(semeval_docbin), str(out), "--schema", "semeval", "--n-docs", "5", "--seed", "2", "--no-semeval"]
+    args = ["evaluate", str(model), str(semeval_docbin), str(out), "--schema", "semeval", "--n-docs", "5",
+            "--seed", "2", "--no-semeval"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     data = srsly.read_json(out)

@@ -85,11 +85,15 @@ def test_bad_k():
 
 def test_cli(semeval_docbin, tmp_path):
     fewshot, pool, summary = tmp_path / "fs.spacy", tmp_path / "pool.jsonl", tmp_path / "split.json"
-    args = ["fewshot", str(semeval_docbin), str(fewshot), str(pool), "--k", "2", "--seed", "1", "--pool-size", "3", "--summary", str(summary)]
+    args = ["fewshot", str(semeval_docbin), str(fewshot), str(pool), "--k", "2", "--seed", "1", "--pool-size", "3",
+            "--summary", str(summary)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     data = srsly.read_json(summary)
-    assert data["counts"] == {"Cause-Effect(e1,e2)": 2, "Cause-Effect(e2,e1)": 2, "Content-Container(e1,e2)": 2, "Message-Topic(e1,e2)": 1, "Other": 2}
+    assert data["counts"] == {
+        "Cause-Effect(e1,e2)": 2, "Cause-Effect(e2,e1)": 2, "Content-Container(e1,e2)": 2, "Message-Topic(e1,e2)": 1,
+        "Other": 2,
+    }
     assert len(load(fewshot)) == data["fewshot_docs"] == 9
     pool_docs = load(pool)
     assert len(pool_docs) == data["pool_docs"] == 3

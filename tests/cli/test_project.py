@@ -18,7 +18,7 @@ def config() -> Dict:
 
 def test_schema_valid(config):
     assert validate(ProjectConfigSchema, config) == []
-    assert {"all", "typing", "selftrain", "full"} <= set(config["workflows"])
+    assert {"all", "typing", "selftrain", "pretrain", "full"} <= set(config["workflows"])
 
 
 def test_vars_substituted(config):
@@ -27,7 +27,7 @@ def test_vars_substituted(config):
             assert "${" not in line, (command["name"], line)
 
 
-@pytest.mark.parametrize("workflow", ["all", "typing", "selftrain", "full"])
+@pytest.mark.parametrize("workflow", ["all", "typing", "selftrain", "pretrain", "full"])
 def test_deps_exist_or_are_produced_earlier(config, workflow):
     commands = {c["name"]: c for c in config["commands"]}
     produced: Set[str] = set()
@@ -36,7 +36,9 @@ def test_deps_exist_or_are_produced_earlier(config, workflow):
         command = commands[name]
         for dep in command.get("deps", []):
             shipped = (ROOT / dep).exists() and not dep.startswith(("corpus/", "training/", "metrics/", "reports/"))
-            assert shipped or dep in produced, f"{workflow}/{name}: dependency {dep} is neither shipped nor produced earlier"
+            assert shipped or dep in produced, (
+                f"{workflow}/{name}: dependency {dep} is neither shipped nor produced earlier"
+            )
         produced.update(command.get("outputs", []))
 
 
@@ -51,7 +53,9 @@ def test_assets_shipped_with_checksums(config):
         path = ROOT / asset["dest"]
         assert path.is_file(), asset["dest"]
         assert get_checksum(path) == asset["checksum"], asset["dest"]
-    for licence in ("assets/semeval2010_task8/SEMEVAL_TASK8_FULL_RELEASE_README.txt", "assets/crossner/LICENSE", "assets/README.md"):
+    for licence in (
+        "assets/semeval2010_task8/SEMEVAL_TASK8_FULL_RELEASE_README.txt", "assets/crossner/LICENSE", "assets/README.md"
+    ):
         assert (ROOT / licence).is_file(), licence
 
 

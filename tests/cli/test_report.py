@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from spacy_mbre.cli import app
 from spacy_mbre.data.relations import Pair, Relation, set_pairs, set_relations
 from spacy_mbre.data.schema import load_schema
-from spacy_mbre.reporting import theta_sweep
+from spacy_mbre.mining.decision import theta_sweep
 
 runner = CliRunner()
 
@@ -21,7 +21,9 @@ def mining_report(strategy: str, seconds: float, f1: float, prompts_per_pair: fl
     stage = {"prompts": 40, "llm_calls": 40, "cache_hits": 0, "unparseable": 0, "prompt_tokens": 40000.0,
              "evaluated_tokens": 3000.0, "reused_tokens": 37000.0, "generated_tokens": 0.0, "seconds": seconds}
     return {
-        "settings": {"schema": "semeval2010_task8", "strategy": {"strategy": strategy, "theta": 0.01, "no_prob_policy": "all"}},
+        "settings": {
+            "schema": "semeval2010_task8", "strategy": {"strategy": strategy, "theta": 0.01, "no_prob_policy": "all"}
+        },
         "docs": 10, "pairs": 10, "resumed_docs": 0,
         "stages": {"binary": stage}, "total": stage,
         "prompts_per_pair": prompts_per_pair, "llm_calls_per_pair": prompts_per_pair, "wall_seconds": seconds + 5.0,
@@ -56,7 +58,11 @@ def write_fixtures(tmp_path: Path) -> Tuple[List[Path], List[Path]]:
 def test_report_table_and_plots(tmp_path):
     minings, evals = write_fixtures(tmp_path)
     out = tmp_path / "reports"
-    args = ["report", str(out)] + [a for m in minings for a in ("--mining", str(m))] + [a for e in evals for a in ("--eval", str(e))]
+    args = (
+        ["report", str(out)]
+        + [a for m in minings for a in ("--mining", str(m))]
+        + [a for e in evals for a in ("--eval", str(e))]
+    )
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     markdown = (out / "report.md").read_text()
@@ -96,7 +102,10 @@ def make_doc(nlp, gold: Optional[str], answers: List[Tuple[str, float]]):
         set_relations(doc, [Relation(b, a, gold)])
     mined.user_data["mbre_mining"] = {
         "pairs": [
-            {"pair": [1, 2, 6, 7], "mc": [], "bin": [{"option": o, "answer": "yes", "choice": "yes", "p_yes": p} for o, p in answers]}
+            {
+                "pair": [1, 2, 6, 7], "mc": [],
+                "bin": [{"option": o, "answer": "yes", "choice": "yes", "p_yes": p} for o, p in answers],
+            }
         ]
     }
     return doc, mined
@@ -130,7 +139,9 @@ def test_report_with_sweep(tmp_path):
     DocBin(store_user_data=True, docs=[pairs[0][0]]).to_disk(pool)
     DocBin(store_user_data=True, docs=[pairs[0][1]]).to_disk(minings[0] / "mined.spacy")
     out = tmp_path / "reports"
-    result = runner.invoke(app, ["report", str(out), "--mining", str(minings[0]), "--sweep-pool", str(pool), "--schema", "semeval"])
+    result = runner.invoke(
+        app, ["report", str(out), "--mining", str(minings[0]), "--sweep-pool", str(pool), "--schema", "semeval"]
+    )
     assert result.exit_code == 0, result.output
     data = srsly.read_json(out / "report.json")
     assert data["theta_sweep"]["strategy"] == "mbre"

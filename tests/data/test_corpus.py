@@ -6,7 +6,7 @@ from spacy.util import registry
 
 from spacy_mbre.data.readers import WEIGHT_KEY, write_jsonl
 from spacy_mbre.data.readers.corpus import RelationCorpus, Source
-from spacy_mbre.data.relations import Relation, add_relations
+from spacy_mbre.data.relations import Relation
 from spacy_mbre.errors import ConfigError, DataError
 
 
@@ -20,7 +20,9 @@ def files(tmp_path_factory, redocred_dev):
         doc = doc.copy()
         doc.user_data = srsly.msgpack_loads(srsly.msgpack_dumps(doc.user_data))
         pairs = doc._.candidate_pairs
-        doc._.relations = [Relation(p.head, p.tail, "P17", score=0.2 + 0.1 * (i % 2), source="mined") for i, p in enumerate(pairs[:2])]
+        doc._.relations = [
+            Relation(p.head, p.tail, "P17", score=0.2 + 0.1 * (i % 2), source="mined") for i, p in enumerate(pairs[:2])
+        ]
         mined.append(doc)
     write_jsonl(mined, root / "mined.jsonl")
     return root
@@ -29,7 +31,9 @@ def files(tmp_path_factory, redocred_dev):
 def test_registered_reader(files):
     nlp = spacy.blank("en")
     make = registry.readers.get("spacy-mbre.Corpus.v1")
-    corpus = make(path=str(files / "gold.spacy"), extra_paths=[str(files / "mined.jsonl")], extra_weights=[0.5], min_score=0.25)
+    corpus = make(
+        path=str(files / "gold.spacy"), extra_paths=[str(files / "mined.jsonl")], extra_weights=[0.5], min_score=0.25
+    )
     examples = list(corpus(nlp))
     assert len(examples) == 40
     gold, mined = examples[:30], examples[30:]

@@ -40,7 +40,9 @@ def write(tmp_path: Path, text: str, domain: str = "ai") -> Path:
 def test_small_file(tmp_path):
     path = write(tmp_path, "Deep\tB-field\nlearning\tI-field\nis\tO\n\nPython\tB-programlang\n")
     docs = list(read_crossner(path))
-    assert [[(e.text, e.label_) for e in d.ents] for d in docs] == [[("Deep learning", "field")], [("Python", "programlang")]]
+    assert [[(e.text, e.label_) for e in d.ents] for d in docs] == [
+        [("Deep learning", "field")], [("Python", "programlang")]
+    ]
     assert docs[1].user_data["mbre_id"] == "x:1" and docs[1].user_data["mbre_meta"]["line"] == 5
 
 

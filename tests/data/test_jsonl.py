@@ -51,7 +51,9 @@ def test_round_trip(tmp_path, rich_doc, offsets):
     assert len(back) == 2
     assert signature(back[0]) == signature(rich_doc)
     record = srsly.read_jsonl(path).__next__()
-    assert record["entities"][2] == {"start": 7 if offsets == "tokens" else 32, "end": 8 if offsets == "tokens" else 38, "label": "LOC", "ent": False}
+    assert record["entities"][2] == {
+        "start": 7 if offsets == "tokens" else 32, "end": 8 if offsets == "tokens" else 38, "label": "LOC", "ent": False
+    }
 
 
 def test_real_data_round_trip(tmp_path, semeval_test, redocred_dev):
@@ -77,10 +79,15 @@ def test_documented_examples_parse(tmp_path):
     path.write_text("\n".join(srsly.json_dumps(srsly.json_loads(b)) for b in blocks) + "\n")
     by_chars, by_tokens = read_jsonl(path, schema="redocred")
     assert signature(by_chars)[2] == signature(by_tokens)[2] == [(0, 2, "PER", ""), (5, 6, "LOC", "")]
-    assert [(r.head.text, r.tail.text, r.label, r.score) for r in by_tokens._.relations] == [("Marie Curie", "Warsaw", "P19", 0.93)]
+    assert [(r.head.text, r.tail.text, r.label, r.score) for r in by_tokens._.relations] == [
+        ("Marie Curie", "Warsaw", "P19", 0.93)
+    ]
 
 
-GOOD = {"text": "Ann met Bob.", "entities": [{"start": 0, "end": 3, "label": "PER"}, {"start": 8, "end": 11, "label": "PER"}]}
+GOOD = {
+    "text": "Ann met Bob.",
+    "entities": [{"start": 0, "end": 3, "label": "PER"}, {"start": 8, "end": 11, "label": "PER"}],
+}
 
 
 @pytest.mark.parametrize(
@@ -92,7 +99,12 @@ GOOD = {"text": "Ann met Bob.", "entities": [{"start": 0, "end": 3, "label": "PE
         (srsly.json_dumps({**GOOD, "colour": 1}), "unknown keys"),
         (srsly.json_dumps({**GOOD, "entities": [{"start": 0, "end": 30, "label": "PER"}]}), "out of range"),
         (srsly.json_dumps({**GOOD, "entities": [{"start": 1, "end": 3, "label": "PER"}]}), "token boundaries"),
-        (srsly.json_dumps({**GOOD, "entities": [{"start": 0, "end": 7, "label": "X"}, {"start": 4, "end": 11, "label": "Y"}]}), "overlap"),
+        (
+            srsly.json_dumps(
+                {**GOOD, "entities": [{"start": 0, "end": 7, "label": "X"}, {"start": 4, "end": 11, "label": "Y"}]}
+            ),
+            "overlap",
+        ),
         (srsly.json_dumps({**GOOD, "relations": [{"head": 0, "tail": 5, "label": "P26"}]}), "entity index 5"),
         (srsly.json_dumps({**GOOD, "relations": [{"head": 0, "tail": 1, "label": "married"}]}), "unknown label"),
         (srsly.json_dumps({**GOOD, "relations": [{"head": 0, "tail": 1, "label": "P26", "score": "high"}]}), "'score'"),

@@ -52,7 +52,10 @@ def _doc(**changes):
         "sents": [["Ann", "met", "Bob", "in", "Rome", "."], ["Bob", "left", "."]],
         "vertexSet": [
             [{"name": "Ann", "pos": [0, 1], "sent_id": 0, "type": "PER"}],
-            [{"name": "Bob", "pos": [2, 3], "sent_id": 0, "type": "PER"}, {"name": "Bob", "pos": [0, 1], "sent_id": 1, "type": "PER"}],
+            [
+                {"name": "Bob", "pos": [2, 3], "sent_id": 0, "type": "PER"},
+                {"name": "Bob", "pos": [0, 1], "sent_id": 1, "type": "PER"},
+            ],
             [{"name": "Rome", "pos": [4, 5], "sent_id": 0, "type": "LOC"}],
         ],
         "labels": [{"h": 0, "t": 2, "r": "P551"}, {"h": 1, "t": 2, "r": "P551"}],

@@ -4,7 +4,9 @@ from spacy_mbre.data.schema import TYPING, Schema, shipped_schemas
 
 
 def test_shipped_names():
-    assert {"semeval", "redocred", "crossner_politics", "crossner_science", "crossner_ai", "crossner_literature"} <= set(
+    assert {
+        "semeval", "redocred", "crossner_politics", "crossner_science", "crossner_ai", "crossner_literature"
+    } <= set(
         shipped_schemas()
     )
 

@@ -33,7 +33,9 @@ def test_train_file_counts(semeval_dir, tmp_path):
     first = docs[0]
     assert first.user_data[ID_KEY] == "1"
     rel = first._.relations[0]
-    assert (rel.head.text, rel.tail.text, rel.label, rel.source) == ("elements", "configuration", "Component-Whole", "gold")
+    assert (rel.head.text, rel.tail.text, rel.label, rel.source) == (
+        "elements", "configuration", "Component-Whole", "gold"
+    )
     pair = first._.candidate_pairs[0]
     assert (pair.head.text, pair.tail.text) == ("configuration", "elements")
 

@@ -36,6 +36,8 @@ def test_align_reorders_and_checks_labels():
     assert align_soft_targets(["Other", "A", "B"], targets, ["Other", "A", "B"]) is targets
     # An unknown label without probability mass is dropped; with mass it is an error.
     zero = {(0, 1, 2, 3): numpy.array([0.3, 0.7, 0.0], dtype="float32")}
-    numpy.testing.assert_allclose(align_soft_targets(["Other", "A", "Z"], zero, ["Other", "A"])[(0, 1, 2, 3)], [0.3, 0.7])
+    numpy.testing.assert_allclose(
+        align_soft_targets(["Other", "A", "Z"], zero, ["Other", "A"])[(0, 1, 2, 3)], [0.3, 0.7]
+    )
     with pytest.raises(ConfigError, match=r"\['B'\]"):
         align_soft_targets(["Other", "A", "B"], targets, ["Other", "A"])

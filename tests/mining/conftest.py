@@ -14,7 +14,6 @@ from spacy_mbre.data.readers import read_semeval
 from spacy_mbre.data.relations import Pair, Relation, set_pairs, set_relations
 from spacy_mbre.data.schema import Schema, load_schema
 
-
 fake_llm = sys.modules["spacy_mbre_tests_fake_llm"]  # registered by tests/conftest.py
 DATA = Path(__file__).parent / "data"
 SEMEVAL_SAMPLE = DATA / "semeval_sample.txt"

@@ -10,7 +10,9 @@ def record(clf, verified, none=0.1):
     """clf: option → classifier prob; verified: option → P(yes)."""
     return {
         "clf": [{"probs": clf, "none": none, "proposed": list(verified)}],
-        "bin": [{"option": o, "p_yes": p, "choice": "yes" if p > 0.5 else "no", "mass": 0.98} for o, p in verified.items()],
+        "bin": [
+            {"option": o, "p_yes": p, "choice": "yes" if p > 0.5 else "no", "mass": 0.98} for o, p in verified.items()
+        ],
     }
 
 
@@ -26,7 +28,9 @@ def test_combined_score_is_a_weighted_geometric_mean():
 def test_combined_rule_keeps_max_labels_above_theta():
     rec = record({"A": 0.9, "B": 0.8}, {"A": 0.9, "B": 0.8})
     assert [n for n, _ in decide_record(rec, DecisionRule("combined", theta=0.5, alpha=0.5))] == ["A"]
-    assert [n for n, _ in decide_record(rec, DecisionRule("combined", theta=0.5, alpha=0.5, max_labels=2))] == ["A", "B"]
+    assert [
+        n for n, _ in decide_record(rec, DecisionRule("combined", theta=0.5, alpha=0.5, max_labels=2))
+    ] == ["A", "B"]
     assert decide_record(rec, DecisionRule("combined", theta=0.95, alpha=0.5)) == []
     # A rejected option can still be kept when the classifier is sure and alpha is high.
     rec = record({"A": 0.99}, {"A": 0.4})

@@ -4,7 +4,10 @@ from spacy_mbre.mining.decision import candidates, decide
 
 
 def bin_record(*entries):
-    return {"pair": [0, 1, 2, 3], "bin": [{"option": o, "choice": c, "p_yes": p, "answer": c or "?"} for o, c, p in entries]}
+    return {
+        "pair": [0, 1, 2, 3],
+        "bin": [{"option": o, "choice": c, "p_yes": p, "answer": c or "?"} for o, c, p in entries],
+    }
 
 
 def test_no_yes_is_no_relation():
@@ -47,7 +50,7 @@ def test_multiclass_only_record():
 
 def test_decider_component_validates():
     from spacy_mbre.errors import ConfigError
-    from spacy_mbre.mining.component import LabelDecider
+    from spacy_mbre.mining.decider import LabelDecider
 
     with pytest.raises(ConfigError):
         LabelDecider("d", "semeval", no_prob_policy="maybe")
@@ -74,8 +77,8 @@ def test_raw_confidence_uses_option_mass():
 
 
 def test_binary_entry_records_option_mass():
+    from spacy_mbre.llm.types import Answer
     from spacy_mbre.mining.tasks.binary.parser import parse_binary
-    from spacy_mbre.mining.types import Answer
 
     entry = parse_binary("a", Answer("yes", {"yes": 0.75, "no": 0.25}, {"option_mass": 0.9}))
     assert entry["p_yes"] == 0.75 and entry["mass"] == 0.9

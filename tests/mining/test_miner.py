@@ -96,3 +96,48 @@ def test_mode_must_fit_schema(tmp_path, semeval_files):
     result = CliRunner().invoke(app, ["mine", str(semeval_files["docs"]), str(tmp_path / "x"), "--mode", "typing",
                                       "--model", FAKE, "--no-progress"])
     assert result.exit_code != 0
+
+
+
+class RecordingBar:
+    """Stands in for tqdm: records every update and how many model calls had
+    been made by then."""
+
+    made: list = []
+    model_calls: list = []
+
+    def __init__(self, total=0, initial=0, **kwargs):
+        self.total, self.updates, self.calls_at = total, [], []
+        RecordingBar.made.append(self)
+
+    def update(self, n):
+        self.updates.append(n)
+        self.calls_at.append(len(RecordingBar.model_calls))
+
+    def close(self):
+        pass
+
+
+def test_progress_advances_per_pair_within_a_batch(tmp_path, semeval_files, monkeypatch):
+    from spacy_mbre.llm.gateway import LLMGateway
+
+    run = LLMGateway._run
+
+    def counted_run(self, questions):
+        RecordingBar.model_calls.append(len(questions))
+        return run(self, questions)
+
+    monkeypatch.setattr(LLMGateway, "_run", counted_run)
+    monkeypatch.setattr("tqdm.tqdm", RecordingBar)
+    RecordingBar.made, RecordingBar.model_calls = [], []
+    # 16 pairs in one batch of 32: the bar used to move only after the batch's
+    # last model call
+    _, report = mine(tmp_path, semeval_files, "bar", "mbre")
+    (bar,) = RecordingBar.made
+    assert bar.total == report["pairs"] == 16
+    assert sum(bar.updates) == 16 and all(isinstance(n, int) and n > 0 for n in bar.updates)
+    n_calls = len(RecordingBar.model_calls)
+    assert n_calls >= 4
+    # it moves after the first model call and at several points of the batch
+    assert bar.calls_at[0] == 1
+    assert len(set(bar.calls_at)) >= 3 and max(bar.calls_at) == n_calls

@@ -91,7 +91,9 @@ def test_combined_rule_and_training_view(tmp_path, semeval_files, proposer_model
     rels = [r for d in docs for r in get_relations(d)]
     assert rels and all(r.score == pytest.approx(0.9) for r in rels)  # alpha 0: the judge's P(yes)
     assert all(len({(r.head.start, r.tail.start) for r in get_relations(d)}) == len(get_relations(d)) for d in docs)
-    view = report["train_view"] if "train_view" in report else json.loads((out / "report.json").read_text())["train_view"]
+    view = (
+        report["train_view"] if "train_view" in report else json.loads((out / "report.json").read_text())["train_view"]
+    )
     assert view["policy"]["unknown"] == "drop"
     train = list(read_docs(out / "train.spacy", spacy.blank("en")))
     assert len(train) == view["docs"] and view["labelled"] == len(rels)
@@ -151,7 +153,8 @@ def test_calibrate_cross_fits_and_mine_uses_it(tmp_path, semeval_files):
     report = json.loads((cal_dir / "fold0" / "mined" / "report.json").read_text())
     assert report["resumed_docs"] == report["docs"]
     _, mined = mine(tmp_path, semeval_files, "pool", "--proposer", "classifier", "--proposer-model",
-                    str(cal_dir / "fold0" / "proposer" / "model-last"), "--calibration", str(cal_dir / "calibration.json"))
+                    str(cal_dir / "fold0" / "proposer" / "model-last"),
+                    "--calibration", str(cal_dir / "calibration.json"))
     assert mined["settings"]["strategy"]["rule"] == "combined"
     assert mined["settings"]["strategy"]["theta"] == cal["decision"]["theta"]
     assert mined["settings"]["calibration"]["n_pairs"] == 16
@@ -194,7 +197,8 @@ def test_real_model_verifies_the_classifier_proposals(tmp_path, semeval_files, p
     verification question per pair, answered with probabilities."""
     out = tmp_path / "real"
     args = ["mine", str(semeval_files["docs"]), str(out), "--schema", "semeval", "--strategy", "mbre",
-            "--fewshot", str(semeval_files["docs"]), "--proposer", "classifier", "--proposer-model", str(proposer_model),
+            "--fewshot", str(semeval_files["docs"]), "--proposer", "classifier",
+            "--proposer-model", str(proposer_model),
             "--proposer-top-m", "1", "--limit", "3", "--batch-pairs", "64", "--no-progress"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output + repr(result.exception)

@@ -5,12 +5,12 @@ import spacy
 from spacy_llm.registry import registry
 
 from spacy_mbre.data.relations import get_relations, set_relations
+from spacy_mbre.llm.types import Answer, Question
 from spacy_mbre.mining.examples import ExamplePool, collect_examples
 from spacy_mbre.mining.grouping import group_schema
 from spacy_mbre.mining.record import pair_records
 from spacy_mbre.mining.tasks.binary import BinaryVerifyTask, parse_yes_no
 from spacy_mbre.mining.tasks.multiclass import GroupedMultiClassTask, parse_choice, propose
-from spacy_mbre.mining.types import Answer, Question
 
 fake_llm = sys.modules["spacy_mbre_tests_fake_llm"]
 
@@ -83,7 +83,9 @@ def test_binary_prompts_and_record(semeval_docs, semeval_schema):
     counts = task.record(doc, task.plan(doc), answers)
     assert counts == {"prompts": 18, "unparseable": 1}
     (record,) = pair_records(doc).values()
-    assert record["bin"][0] == {"option": "Cause-Effect(e1,e2)", "answer": "yes", "choice": "yes", "p_yes": 0.8, "mass": None}
+    assert record["bin"][0] == {
+        "option": "Cause-Effect(e1,e2)", "answer": "yes", "choice": "yes", "p_yes": 0.8, "mass": None
+    }
     assert record["bin"][-1]["choice"] is None and record["bin"][-1]["p_yes"] is None
 
 
@@ -101,7 +103,10 @@ def test_spacy_pipeline_llm_stages_and_decider(semeval_files, semeval_docs):
         "llm",
         name="llm_mc",
         config={
-            "task": {"@llm_tasks": "spacy-mbre.GroupedMultiClass.v1", "schema": "semeval", "fewshot": str(semeval_files["docs"])},
+            "task": {
+                "@llm_tasks": "spacy-mbre.GroupedMultiClass.v1", "schema": "semeval",
+                "fewshot": str(semeval_files["docs"]),
+            },
             "model": model,
         },
     )
@@ -109,7 +114,9 @@ def test_spacy_pipeline_llm_stages_and_decider(semeval_files, semeval_docs):
         "llm",
         name="llm_bin",
         config={
-            "task": {"@llm_tasks": "spacy-mbre.BinaryVerify.v1", "schema": "semeval", "fewshot": str(semeval_files["docs"])},
+            "task": {
+                "@llm_tasks": "spacy-mbre.BinaryVerify.v1", "schema": "semeval", "fewshot": str(semeval_files["docs"])
+            },
             "model": model,
         },
     )

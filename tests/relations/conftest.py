@@ -24,7 +24,9 @@ SEMEVAL_LIKE: List[Tuple[str, Tuple[int, int], Tuple[int, int], Optional[str], b
 ]
 
 
-def make_relation_example(nlp: Language, text: str, e1: Tuple[int, int], e2: Tuple[int, int], label: Optional[str], reverse: bool) -> Example:
+def make_relation_example(
+    nlp: Language, text: str, e1: Tuple[int, int], e2: Tuple[int, int], label: Optional[str], reverse: bool
+) -> Example:
     doc = nlp.make_doc(text)
     a = doc.char_span(*e1, label="ENTITY")
     b = doc.char_span(*e2, label="ENTITY")

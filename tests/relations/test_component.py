@@ -7,7 +7,7 @@ import spacy
 from spacy.tokens import Span
 from spacy.training import Example
 
-from spacy_mbre.data.relations import Pair, Relation, get_relations, set_pairs, set_relations
+from spacy_mbre.data.relations import Relation, get_relations, set_pairs, set_relations
 from spacy_mbre.data.soft_labels import set_soft_targets
 from spacy_mbre.relations.model import get_featurizer
 
@@ -29,7 +29,9 @@ def test_model_forward_shapes(trained_nlp, relation_examples):
     pipe = trained_nlp.get_pipe("mbre_relations")
     assert pipe.labels[0] == "Other" and len(pipe.labels) == 19
     feat = get_featurizer(pipe.model)
-    encoded = feat.encode([(eg.x, *[p for p in (pipe.doc_pairs(eg.x)[0].head, pipe.doc_pairs(eg.x)[0].tail)]) for eg in relation_examples])
+    encoded = feat.encode(
+        [(eg.x, *[p for p in (pipe.doc_pairs(eg.x)[0].head, pipe.doc_pairs(eg.x)[0].tail)]) for eg in relation_examples]
+    )
     scores = pipe.model.predict(encoded)
     assert scores.shape == (10, 19)
     scores, backprop = pipe.model.begin_update(encoded[:3])
@@ -131,7 +133,9 @@ def test_round_trip_disk_and_bytes(trained_nlp, relation_examples, tmp_path):
     fresh = spacy.blank("en")
     fresh.add_pipe("mbre_relations", config={"schema": "semeval", "clm": True, "clm_warmup": 10})
     fresh.from_bytes(trained_nlp.to_bytes())
-    assert [[r[:3] for r in doc] for doc in predictions(fresh, relation_examples)] == [[r[:3] for r in doc] for doc in before]
+    assert [[r[:3] for r in doc] for doc in predictions(fresh, relation_examples)] == [
+        [r[:3] for r in doc] for doc in before
+    ]
 
 
 def test_load_in_fresh_process_without_importing_package(trained_nlp, relation_examples, tmp_path):

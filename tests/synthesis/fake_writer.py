@@ -25,7 +25,7 @@ from typing import Any, Iterable, List
 
 from spacy_llm.registry import registry
 
-from spacy_mbre.mining.types import Answer
+from spacy_mbre.llm.types import Answer
 
 NAME = "spacy-mbre-test.FakeWriterLLM.v1"
 LABEL_RE = re.compile(r"for the relation '([^']+)'")
@@ -58,11 +58,16 @@ def schema_answer(prompt: str, tag: str) -> str:
     label = match.group(1) if match else "Unknown"
     return "\n".join(
         [
-            f"1. Relation: {label}. Context: The gadget{tag} sent a spark{tag} across the lab. Head Entity: gadget{tag}. Head Type: ENTITY. Tail Entity: spark{tag}. Tail Type: ENTITY.",
-            f"2. Relation: {label}. Context: An old rock blocked the river. Head Entity: rock. Head Type: ENTITY. Tail Entity: river. Tail Type: ENTITY.",
-            f"3. Relation: {label}. Context: A tree fell on the road. Head Entity: tree. Head Type: PERSON. Tail Entity: road. Tail Type: ENTITY.",
-            f"4. Relation: {label}. Context: A tree fell on the road. Head Entity: forest. Head Type: ENTITY. Tail Entity: road. Tail Type: ENTITY.",
-            "5. Relation: Not-A-Label. Context: A tree fell on the road. Head Entity: tree. Head Type: ENTITY. Tail Entity: road. Tail Type: ENTITY.",
+            f"1. Relation: {label}. Context: The gadget{tag} sent a spark{tag} across the lab. "
+            f"Head Entity: gadget{tag}. Head Type: ENTITY. Tail Entity: spark{tag}. Tail Type: ENTITY.",
+            f"2. Relation: {label}. Context: An old rock blocked the river. "
+            "Head Entity: rock. Head Type: ENTITY. Tail Entity: river. Tail Type: ENTITY.",
+            f"3. Relation: {label}. Context: A tree fell on the road. "
+            "Head Entity: tree. Head Type: PERSON. Tail Entity: road. Tail Type: ENTITY.",
+            f"4. Relation: {label}. Context: A tree fell on the road. "
+            "Head Entity: forest. Head Type: ENTITY. Tail Entity: road. Tail Type: ENTITY.",
+            "5. Relation: Not-A-Label. Context: A tree fell on the road. "
+            "Head Entity: tree. Head Type: ENTITY. Tail Entity: road. Tail Type: ENTITY.",
             f"6. Relation: {label}. Context: Fields are missing here.",
             "I hope these help!",
         ]

@@ -41,7 +41,9 @@ def test_cli_schema_mode(tmp_path, fewshot_path):
 
 def test_cli_unconditional_and_errors(tmp_path, fewshot_path):
     out = tmp_path / "u"
-    result = invoke(fewshot_path, out, "--mode", "unconditional", "--n", "3", "--limit", "2", "--max-gold-overlap", "0.9")
+    result = invoke(
+        fewshot_path, out, "--mode", "unconditional", "--n", "3", "--limit", "2", "--max-gold-overlap", "0.9"
+    )
     assert result.exit_code == 0, result.output + repr(result.exception)
     report = json.loads((out / "report.json").read_text())
     assert report["attempts"] == 2 and report["kept"] == 3

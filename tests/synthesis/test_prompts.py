@@ -31,7 +31,8 @@ def test_allowed_types_from_gold_or_schema(gold_docs, semeval_schema):
     types = allowed_types(semeval_schema, ["Cause-Effect"], samples)
     assert types == {"Cause-Effect": {("ENTITY", "ENTITY")}}
     typed = Schema.from_dict(
-        {"name": "t", "labels": [{"name": "works_for", "description": "{head} works for {tail}", "types": [["PER", "ORG"]]},
+        {"name": "t", "labels": [{"name": "works_for", "description": "{head} works for {tail}",
+                                  "types": [["PER", "ORG"]]},
                                  {"name": "near", "description": "{head} is near {tail}", "directed": False,
                                   "types": [["LOC", "ORG"]]}]}
     )

@@ -13,8 +13,8 @@ from spacy_mbre.data.readers.corpus import create_corpus, read_docs
 from spacy_mbre.data.readers.jsonl import write_jsonl
 from spacy_mbre.data.relations import get_pairs, get_relations
 from spacy_mbre.errors import ConfigError
-from spacy_mbre.mining.cache import AnswerCache
-from spacy_mbre.mining.gateway import LLMGateway, model_identity
+from spacy_mbre.llm.cache import AnswerCache
+from spacy_mbre.llm.gateway import LLMGateway, model_identity
 from spacy_mbre.synthesis.synthesizer import SynthesisSettings, synthesize
 
 
@@ -30,7 +30,9 @@ def load(out: Path):
 
 def test_unconditional_run(tmp_path, gold_docs, semeval_schema, fake_writer):
     writer = fake_writer.FakeWriterLLM()
-    report = run(gold_docs, semeval_schema, tmp_path / "u", writer, mode="unconditional", n=5, max_attempts_per_label=10)
+    report = run(
+        gold_docs, semeval_schema, tmp_path / "u", writer, mode="unconditional", n=5, max_attempts_per_label=10
+    )
     # attempt 1 keeps "lamp…" and "storm"; later attempts only their own "lamp…" sentence
     assert report["attempts"] == report["prompts"] == report["llm_calls"] == 4
     assert report["cache_hits"] == 0 and report["skipped_duplicate_prompts"] == 0
@@ -41,7 +43,9 @@ def test_unconditional_run(tmp_path, gold_docs, semeval_schema, fake_writer):
     assert report["valid"] == 5 and report["kept"] == 5 and report["surplus"] == 0
     assert report["kept_fraction"] == pytest.approx(5 / 28, abs=1e-4)
     assert report["labels"] == {}
-    assert report["per_label"] == {"(unlabelled)": {"attempts": 4, "kept": 5, "reached_n": True, "hit_attempt_cap": False}}
+    assert report["per_label"] == {
+        "(unlabelled)": {"attempts": 4, "kept": 5, "reached_n": True, "hit_attempt_cap": False}
+    }
     assert report["generated_tokens"] > 0
     div = report["diversity"]
     assert 0 < div["pool"]["ttr"] <= 1 and div["gold"]["ngrams"] > div["pool"]["ngrams"] > 0
@@ -64,8 +68,12 @@ def test_schema_run_counts_and_labels(tmp_path, gold_docs, semeval_schema, fake_
     # round 1: Cause-Effect keeps gadget + rock, Component-Whole gadget only (rock is a duplicate);
     # round 2: Component-Whole has one gold example, so its prompt repeats: skipped, not sent.
     # Component-Whole then skips every attempt up to the cap of 5.
-    assert report["per_label"]["Cause-Effect"] == {"attempts": 1, "kept": 2, "reached_n": True, "hit_attempt_cap": False}
-    assert report["per_label"]["Component-Whole"] == {"attempts": 5, "kept": 1, "reached_n": False, "hit_attempt_cap": True}
+    assert report["per_label"]["Cause-Effect"] == {
+        "attempts": 1, "kept": 2, "reached_n": True, "hit_attempt_cap": False
+    }
+    assert report["per_label"]["Component-Whole"] == {
+        "attempts": 5, "kept": 1, "reached_n": False, "hit_attempt_cap": True
+    }
     assert report["attempts"] == 6 and report["prompts"] == 2 and report["skipped_duplicate_prompts"] == 4
     assert len(writer.prompts) == 2
     assert report["candidates"] == 2 * fake_writer.SCHEMA_CANDIDATES
@@ -96,7 +104,9 @@ def test_attempt_cap_and_limit_stop_a_useless_writer(tmp_path, gold_docs, semeva
 
 def test_constant_writer_is_deduped(tmp_path, gold_docs, semeval_schema, fake_writer):
     writer = fake_writer.FakeWriterLLM(mode="constant")
-    report = run(gold_docs, semeval_schema, tmp_path / "c", writer, mode="unconditional", n=10, max_attempts_per_label=3)
+    report = run(
+        gold_docs, semeval_schema, tmp_path / "c", writer, mode="unconditional", n=10, max_attempts_per_label=3
+    )
     assert report["kept"] == 2  # "lampx" and "storm" once; every later answer is a duplicate
     assert report["rejected"]["duplicate"] == 4
 

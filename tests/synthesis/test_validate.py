@@ -68,7 +68,9 @@ def test_schema_sample_doc(validator):
     rels = get_relations(doc)
     assert len(rels) == 1
     rel = rels[0]
-    assert (rel.head.text, rel.tail.text, rel.label, rel.source, rel.score) == ("virus", "fever", "Cause-Effect", "synthetic", None)
+    assert (rel.head.text, rel.tail.text, rel.label, rel.source, rel.score) == (
+        "virus", "fever", "Cause-Effect", "synthetic", None
+    )
     assert len(get_pairs(doc)) == 1
 
 

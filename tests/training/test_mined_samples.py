@@ -19,8 +19,8 @@ def mined_doc(labels=(), clf_none=0.1, yes=(), record=None):
     a, b = Span(doc, 0, 1, "ENTITY"), Span(doc, 4, 5, "ENTITY")
     doc.ents = [a, b]
     set_pairs(doc, [Pair(a, b)])
-    set_relations(doc, [Relation(b, a, l, s, source="mined") if rev else Relation(a, b, l, s, source="mined")
-                        for l, rev, s in labels])
+    set_relations(doc, [Relation(b, a, label, s, source="mined") if rev else Relation(a, b, label, s, source="mined")
+                        for label, rev, s in labels])
     rec = pair_record(doc, (0, 1, 4, 5))
     if record is not None:
         rec.update(record)

@@ -122,8 +122,13 @@ def test_load_component_weights(teacher, semeval_docbin):
     nlp.initialize(lambda: [Example(d.copy(), d) for d in docs])  # fresh encoder and head...
     load_weights(str(teacher))(nlp)  # ...replaced by the teacher's
     trained = spacy.load(teacher)
-    ours = [[(r.label, round(r.score, 4)) for r in get_relations(d, "predicted")] for d in nlp.pipe(d.copy() for d in docs)]
-    theirs = [[(r.label, round(r.score, 4)) for r in get_relations(d, "predicted")] for d in trained.pipe(d.copy() for d in docs)]
+    ours = [
+        [(r.label, round(r.score, 4)) for r in get_relations(d, "predicted")] for d in nlp.pipe(d.copy() for d in docs)
+    ]
+    theirs = [
+        [(r.label, round(r.score, 4)) for r in get_relations(d, "predicted")]
+        for d in trained.pipe(d.copy() for d in docs)
+    ]
     assert ours == theirs
 
 

@@ -79,7 +79,9 @@ def find_files(path: Union[str, Path]) -> List[Path]:
             raise DataError(path, None, f"unsupported corpus file type {path.suffix!r}: use .spacy or .jsonl")
         return [path]
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES and not p.name.startswith("."))
+        files = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES and not p.name.startswith(".")
+        )
         if files:
             return files
         raise DataError(path, None, "directory holds no .spacy or .jsonl files")

@@ -111,7 +111,11 @@ def _make_doc(
         if prefix == "I":
             if not repair:
                 after = "O" if current is None else f"an entity of type {current[2]!r}"
-                raise DataError(path, line_no, f"{tag!r} after {after}: an I- tag must continue an entity of its type (repair=True starts a new entity)")
+                raise DataError(
+                    path, line_no,
+                    f"{tag!r} after {after}: an I- tag must continue an entity of its type "
+                    "(repair=True starts a new entity)",
+                )
             stats.add("repaired I- tags")
         current = [i, i + 1, label]
         spans.append(current)  # type: ignore[arg-type]

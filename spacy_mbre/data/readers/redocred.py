@@ -100,7 +100,9 @@ def _convert_document(
                 start, end = (int(x) for x in mention["pos"])
                 label = str(mention["type"])
             except (KeyError, TypeError, ValueError):
-                raise DataError(path, None, f"{loc}: a mention needs 'sent_id', 'pos' [start, end] and 'type'") from None
+                raise DataError(
+                    path, None, f"{loc}: a mention needs 'sent_id', 'pos' [start, end] and 'type'"
+                ) from None
             if not 0 <= sent_id < len(sents) or not 0 <= start < end <= len(sents[sent_id]):
                 raise DataError(path, None, f"{loc}: span {start}-{end} in sentence {sent_id} is out of range")
             stats.add("mentions")
@@ -138,7 +140,9 @@ def _read_triples(
         except (KeyError, TypeError, ValueError):
             raise DataError(path, None, f"{where}, labels[{i}]: a triple needs 'h', 't' and 'r'") from None
         if not (0 <= head < n_entities and 0 <= tail < n_entities):
-            raise DataError(path, None, f"{where}, labels[{i}]: entity index out of range ({head}, {tail}; {n_entities} entities)")
+            raise DataError(
+                path, None, f"{where}, labels[{i}]: entity index out of range ({head}, {tail}; {n_entities} entities)"
+            )
         if schema is not None and label not in schema:
             raise DataError(path, None, f"{where}, labels[{i}]: unknown relation {label!r} for schema {schema.name!r}")
         triples.append((head, tail, label))
@@ -159,7 +163,8 @@ def _convert_sentence(
         return None
     doc = Doc(vocab, words=words)
     spans = [
-        Span(doc, start, end, label=label, kb_id=str(min(ents))) for (start, end), (label, ents) in sorted(mentions.items())
+        Span(doc, start, end, label=label, kb_id=str(min(ents)))
+        for (start, end), (label, ents) in sorted(mentions.items())
     ]
     kept = sorted(filter_spans(spans), key=lambda s: (s.start, s.end))
     stats.add("overlapping mentions dropped", len(spans) - len(kept))

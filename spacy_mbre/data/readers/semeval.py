@@ -81,7 +81,9 @@ def read_semeval(
                 continue
             if pending is None or pending[3]:
                 what = "a label line" if LABEL_RE.match(line) or line == schema.no_relation else "this line"
-                raise DataError(path, line_no, f"unexpected {what} {line!r}: expected a sentence line 'ID<TAB>\"text\"'")
+                raise DataError(
+                    path, line_no, f"unexpected {what} {line!r}: expected a sentence line 'ID<TAB>\"text\"'"
+                )
             doc, e1, e2, _ = pending
             set_relations(doc, _parse_label(line, e1, e2, schema, path, line_no))
             pending = (doc, e1, e2, True)
@@ -165,7 +167,11 @@ def _parse_label(line: str, e1: Span, e2: Span, schema: Schema, path: Path, line
         return []
     match = LABEL_RE.match(line)
     if not match:
-        raise DataError(path, line_no, f"cannot parse the relation label {line!r}: expected 'Label(e1,e2)', 'Label(e2,e1)' or {schema.no_relation!r}")
+        raise DataError(
+            path, line_no,
+            f"cannot parse the relation label {line!r}: expected 'Label(e1,e2)', 'Label(e2,e1)' or "
+            f"{schema.no_relation!r}",
+        )
     label, first, second = match.groups()
     if label not in schema:
         raise DataError(path, line_no, f"unknown relation label {label!r} for schema {schema.name!r}")

@@ -9,7 +9,7 @@ as its only "shard" — and ``parse_responses`` gets the answers back in the
 same order. The miner calls :meth:`MiningTask.plan`, :meth:`render` and
 :meth:`record` directly so it can batch questions across docs.
 
-Each prompt is a :class:`~spacy_mbre.mining.types.Question`: the shared part
+Each prompt is a :class:`~spacy_mbre.llm.types.Question`: the shared part
 (task description, option descriptions, in-context examples) comes first and
 everything that varies per query comes last; ``prefix_key`` is a hash of the
 shared part.
@@ -28,9 +28,9 @@ from spacy.training import Example
 from ...data.relations import Pair
 from ...data.schema import TYPING, Schema
 from ...errors import ConfigError
+from ...llm.types import Question
 from ..examples import ExamplePool, collect_examples
 from ..queries import mining_pairs
-from ..types import Question
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 

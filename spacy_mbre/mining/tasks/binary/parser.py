@@ -3,10 +3,8 @@
 anything else is unparseable)."""
 from typing import Any, Dict, Optional
 
+from ...record import NO, YES
 from ..base import normalise_answer, option_mass
-
-YES = "yes"
-NO = "no"
 
 
 def parse_yes_no(answer: str) -> Optional[str]:

@@ -1,5 +1,5 @@
 """Registration of ``spacy-mbre.BinaryVerify.v1`` (entry point group
-``spacy_llm_tasks``)."""
+``thinc_llm_tasks``, where spacy-llm 0.7 reads its tasks)."""
 from typing import Optional
 
 from spacy_llm.registry import registry

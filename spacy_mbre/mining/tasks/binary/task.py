@@ -20,12 +20,12 @@ from spacy.tokens import Doc
 
 from ....data.schema import Schema
 from ....errors import ConfigError
+from ....llm.types import BINARY
 from ...examples import ExamplePool
 from ...queries import fill, generic, marked_text, statement
-from ...record import BIN, CLF, MC, pair_records, set_stage
-from ...types import BINARY
+from ...record import BIN, CLF, MC, NO, YES, pair_records, set_stage
 from ..base import MiningTask, Planned, read_template
-from .parser import NO, YES, parse_binary
+from .parser import parse_binary
 
 DEFAULT_TEMPLATE = read_template("binary.v1.jinja")
 CANDIDATES = ("all", "proposed")

@@ -7,9 +7,8 @@ unambiguous) or "none"; anything else is unparseable (None) and counted.
 """
 from typing import Dict, List, Optional, Sequence
 
+from ...record import NONE
 from ..base import normalise_answer
-
-NONE = "none"
 
 
 def parse_choice(answer: str, allowed: Sequence[str]) -> Optional[str]:

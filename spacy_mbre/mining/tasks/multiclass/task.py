@@ -25,13 +25,13 @@ from spacy.tokens import Doc
 
 from ....data.schema import Schema
 from ....errors import ConfigError
+from ....llm.types import MULTICLASS
 from ...examples import ExamplePool
 from ...grouping import Grouping
 from ...queries import generic, marked_text, none_statement, statement
-from ...record import MC, set_stage
-from ...types import MULTICLASS
+from ...record import MC, NONE, set_stage
 from ..base import MiningTask, Planned, option_mass, read_template
-from .parser import NONE, parse_choice, propose
+from .parser import parse_choice, propose
 
 DEFAULT_TEMPLATE = read_template("multiclass.v1.jinja")
 OPTION_KEYS = ("letters", "names")
