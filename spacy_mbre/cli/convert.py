@@ -109,7 +109,10 @@ def convert_cli(
         None,
         "--schema",
         "-s",
-        help="Schema path or shipped name to check labels against (default: semeval / redocred / crossner_<dir> / none for pure and jsonl; scierc for SciERC)",
+        help=(
+            "Schema path or shipped name to check labels against (default: semeval / redocred / crossner_<dir> / "
+            "none for pure and jsonl; use scierc for SciERC)"
+        ),
     ),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the tokenizer"),
     repair: bool = typer.Option(False, "--repair", help="CrossNER: start a new entity at a stray I- tag instead of failing"),
@@ -122,9 +125,8 @@ def convert_cli(
     ACE) or JSONL data to a DocBin (.spacy) or JSONL file with entities, gold
     relations and candidate pairs, and print the counts."""
     msg = Printer()
-    stats = convert(
-        fmt, input_path, output_path, schema=schema, lang=lang, repair=repair, offsets=offsets, entity_schema=entity_schema
-    )
+    options = {"schema": schema, "lang": lang, "repair": repair, "offsets": offsets, "entity_schema": entity_schema}
+    stats = convert(fmt, input_path, output_path, **options)
     msg.good(f"Wrote {stats.counts['docs']} docs to {output_path}")
     msg.table(stats.rows(), header=("Count", "Value"), divider=True, aligns=("l", "r"))
     if stats.labels:

@@ -296,7 +296,9 @@ class RelationClassifier(TrainablePipe):
         """RETURNS (bool): Whether pairs are scored packed, one pass per subject."""
         return self.model.attrs.get("packing", NONE) != NONE
 
-    def _encode(self, items: Sequence[Tuple[Doc, Span, Optional[Span]]]) -> Tuple[List[ModelInput], List[Optional[int]]]:
+    def _encode(
+        self, items: Sequence[Tuple[Doc, Span, Optional[Span]]]
+    ) -> Tuple[List[ModelInput], List[Optional[int]]]:
         """Encode pairs for the model: one input per pair, or packed.
 
         items (Sequence[Tuple[Doc, Span, Optional[Span]]]): (doc, head, tail) triples.

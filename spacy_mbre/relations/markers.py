@@ -202,7 +202,9 @@ class MarkerFeaturizer:
         end_events = {i: [(tok, tag) for _, tok, tag in sorted(ev, key=lambda e: e[0])] for i, ev in ends.items()}
         return start_events, end_events  # type: ignore[return-value]
 
-    def window(self, words: List[List[int]], lo: int, hi: int, n_markers: int, budget: int) -> Optional[Tuple[int, int]]:
+    def window(
+        self, words: List[List[int]], lo: int, hi: int, n_markers: int, budget: int
+    ) -> Optional[Tuple[int, int]]:
         """Choose the spaCy tokens of an input (see "Windowing" above).
 
         words (List[List[int]]): The subword ids of each spaCy token.

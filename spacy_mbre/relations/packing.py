@@ -232,7 +232,9 @@ class LevitatedPacker:
             positions.extend([first_piece[obj.start], last_piece[obj.end - 1]])
         return PackedInput(ids=ids, positions=positions, n_text=n_text, first=first, groups=groups)
 
-    def with_candidates(self, packed: PackedInput, candidates: Sequence[Tuple[Iterable[int], Iterable[int]]]) -> PackedInput:
+    def with_candidates(
+        self, packed: PackedInput, candidates: Sequence[Tuple[Iterable[int], Iterable[int]]]
+    ) -> PackedInput:
         """Append each object's candidate label markers (SURE) to its levitated group.
 
         packed (PackedInput): An input made by pack(), without CLMs.
