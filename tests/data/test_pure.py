@@ -55,8 +55,8 @@ def test_sample_sentences():
     assert [(r.head.text, r.tail.text) for r in docs[3]._.relations] == [("Speech recognition", "sequence labelling")]
     c = stats.counts
     assert (c["documents"], c["docs"], c["entities"], c["relation records"]) == (2, 4, 9, 4)
-    assert c["overlapping entities not in doc.ents"] == 1 and c["sentences without entities"] == 1
-    assert c["candidate pairs"] == 4 + 12 + 2 and c["relation records outside the candidate pairs"] == 0
+    assert c["overlaps kept only in spans"] == 1 and c["sentences without entities"] == 1
+    assert c["candidate pairs"] == 4 + 12 + 2 and c["relations off candidate pairs"] == 0
     assert stats.labels["CONJUNCTION"] == 1
 
 

@@ -232,3 +232,21 @@ def test_pair_of_a_typing_item_is_refused(featurizer):
     doc = spacy.blank("en").make_doc("Ann left .")
     with pytest.raises(ValueError, match="need \\(subject, object\\) pairs"):
         LevitatedPacker(featurizer).pack([(doc, Span(doc, 0, 1), None)])
+
+
+def test_scierc_config_takes_packing_overrides():
+    from pathlib import Path
+
+    from spacy.util import load_config, load_model_from_config
+
+    path = Path(__file__).parents[2] / "configs" / "scierc.cfg"
+    overrides = {
+        "paths.train": "train.spacy",
+        "paths.dev": "dev.spacy",
+        "components.mbre_relations.model.packing": "subject",
+        "components.mbre_relations.model.mdos": True,
+    }
+    nlp = load_model_from_config(load_config(path, overrides=overrides), auto_fill=True, validate=True)
+    pipe = nlp.get_pipe("mbre_relations")
+    assert (pipe.model.attrs["packing"], pipe.model.attrs["mdos"], pipe.schema.name) == ("subject", True, "scierc")
+    assert pipe.packed

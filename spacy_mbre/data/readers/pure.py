@@ -20,14 +20,16 @@ offsets mapped into the sentence:
 * ``doc.spans[spans_key]`` (default ``"sc"``): every entity, labelled with
   its type; ``doc.ents``: the same spans, except that where entities overlap
   only the longest (then earliest) is kept (:func:`spacy.util.filter_spans`;
-  the count ``overlapping entities not in doc.ents`` says how many).
+  the count ``overlaps kept only in spans`` says how many).
 * ``doc._.candidate_pairs``: every ordered pair of non-overlapping entities
   of the sentence (both directions), from
   :func:`spacy_mbre.pairs.generate.generate_pairs`; with a schema whose labels
   list allowed types, only the pairs of allowed types.
 * ``doc._.relations``: one ``Relation(label=type, source="gold")`` per relation
   record, in the direction annotated (the symmetric SciERC types COMPARE and
-  CONJUNCTION are annotated once, in either order).
+  CONJUNCTION are annotated once, in either order). A relation between
+  overlapping entities is kept but is no candidate pair (count ``relations
+  off candidate pairs``; none in SciERC).
 * ``doc.user_data["mbre_id"]``: ``"<doc_key>:<sentence index>"``;
   ``doc.user_data["mbre_meta"]``: ``{"doc_key", "sent", "line"}``.
 
@@ -228,7 +230,7 @@ def _make_doc(
     ents = filter_spans(spans)
     doc.ents = ents
     stats.add("entities", len(spans))
-    stats.add("overlapping entities not in doc.ents", len(spans) - len(ents))
+    stats.add("overlaps kept only in spans", len(spans) - len(ents))
     pairs = generate_pairs(doc, settings)
     set_pairs(doc, pairs)
     stats.add("candidate pairs", len(pairs))
@@ -240,7 +242,7 @@ def _make_doc(
     records_out = doc.user_data["mbre"]["relations"]
     stats.add("relation records", len(records_out))
     candidates = {pair.key for pair in pairs}
-    stats.add("relation records outside the candidate pairs", sum(r.pair.key not in candidates for r in relations))
+    stats.add("relations off candidate pairs", sum(r.pair.key not in candidates for r in relations))
     for record in records_out:
         stats.labels[record["label"]] += 1
     return doc
