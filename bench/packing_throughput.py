@@ -23,7 +23,7 @@ import os
 import platform
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import spacy
 import torch
@@ -35,7 +35,11 @@ from spacy_mbre.data.relations import get_pairs, remove_relations
 
 RESULTS = Path(__file__).parent / "results" / "packing_throughput.json"
 # (name, packing, mdos)
-SETTINGS: List[Tuple[str, str, bool]] = [("per_pair", "none", False), ("packed", "subject", False), ("packed_mdos", "subject", True)]
+SETTINGS: List[Tuple[str, str, bool]] = [
+    ("per_pair", "none", False),
+    ("packed", "subject", False),
+    ("packed_mdos", "subject", True),
+]
 
 
 def strip(doc: Doc) -> Doc:
