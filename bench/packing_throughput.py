@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="Trained pipeline (default: fresh MiniLM with --schema)")
     parser.add_argument("--schema", default=None, help="Schema of a fresh pipeline (e.g. scierc, redocred)")
     parser.add_argument("--n-docs", type=int, default=0, help="Use the first n docs; 0 = all")
-    parser.add_argument("--batch-size", type=int, default=64, help="Encoder inputs per call and docs per nlp.pipe batch")
+    parser.add_argument("--batch-size", type=int, default=64, help="Encoder inputs per call, docs per pipe batch")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--train-batch", type=int, default=16, help="Docs per training step")
     parser.add_argument("--train-steps", type=int, default=0, help="Training steps per setting; 0 = no training")
@@ -139,7 +139,7 @@ def main() -> None:
     n_pairs = sum(len(pipe.doc_pairs(d)) for d in docs)
     times: Dict[str, List[float]] = {name: [] for name, _, _ in SETTINGS}
     loads: Dict[str, List[Tuple[float, float, float]]] = {name: [] for name, _, _ in SETTINGS}
-    for name, packing, mdos in SETTINGS:  # warm-up
+    for _, packing, mdos in SETTINGS:  # warm-up
         set_packing(nlp, packing, mdos)
         time_inference(nlp, docs[:8], args.batch_size)
     for _ in range(args.repeats):
@@ -182,7 +182,8 @@ def main() -> None:
     print(f"{len(docs)} docs, {n_pairs} pairs; torch threads {result['torch_threads']}; {result['machine']}")
     print(f"{'inference':>12} {'pairs/s':>9} {'sents/s':>9} {'vs per pair':>12}")
     for name, row in result["inference"].items():
-        print(f"{name:>12} {row['pairs_per_s']:>9.1f} {row['sentences_per_s']:>9.1f} {row['pairs_per_s'] / base:>11.2f}x")
+        ratio = row["pairs_per_s"] / base
+        print(f"{name:>12} {row['pairs_per_s']:>9.1f} {row['sentences_per_s']:>9.1f} {ratio:>11.2f}x")
     for name, row in result["training"].items():
         print(f"{'train ' + name:>18} {row['steps_per_s']:>7.3f} steps/s {row['pairs_per_s']:>9.1f} pairs/s")
     print(f"wrote {args.output}")
