@@ -9,6 +9,7 @@ import torch
 from spacy.language import Language
 from spacy.tokens import Span
 from spacy.training import Example
+from thinc.api import fix_random_seed
 from transformers import AutoTokenizer
 
 from spacy_mbre.data.relations import Relation, get_relations, set_pairs, set_relations
@@ -61,6 +62,7 @@ def featurizer() -> MarkerFeaturizer:
 @pytest.fixture(scope="module")
 def trained():
     """A packed M-DOS pipeline trained 6 steps (CLMs from step 3), and its losses."""
+    fix_random_seed(0)
     nlp = make_nlp(PACKED, clm=True, clm_warmup=3)
     examples = toy_examples(nlp)
     nlp.initialize(lambda: examples)
