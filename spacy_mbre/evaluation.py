@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 from .data.readers.corpus import make_predicted
+from .data.relations import get_pairs
 from .data.schema import TYPING, Schema
 from .errors import ConfigError
 from .scoring import score_relations
@@ -50,6 +51,7 @@ def evaluate_docs(
     schema: Schema,
     semeval: Optional[bool] = None,
     batch_size: int = 64,
+    rel_plus: bool = False,
 ) -> Dict[str, Any]:
     """Run the pipeline on the docs (gold removed) and score it.
 
@@ -60,7 +62,9 @@ def evaluate_docs(
     semeval (Optional[bool]): Add SemEval-2010 Task 8's official scores; None
         = when the schema is the shipped SemEval one.
     batch_size (int): Docs per ``nlp.pipe`` batch.
-    RETURNS (Dict[str, Any]): "docs", "seconds", "docs_per_second", "task"
+    rel_plus (bool): Also score Rel+ (span types must match too).
+    RETURNS (Dict[str, Any]): "docs", "pairs" (the candidate pairs stored on
+        the docs), "seconds", "docs_per_second", "pairs_per_second", "task"
         and "scores" (the scorer's dict; see score_relations).
     """
     if not docs:
@@ -70,6 +74,7 @@ def evaluate_docs(
     if typing and use_semeval:
         raise ConfigError("SemEval scoring needs a relation schema, not a typing one.")
     predicted = [make_predicted(nlp, doc) for doc in docs]
+    n_pairs = sum(len(get_pairs(doc)) for doc in predicted)
     start = time.perf_counter()
     outputs = list(nlp.pipe(predicted, batch_size=batch_size))
     seconds = time.perf_counter() - start
@@ -80,14 +85,17 @@ def evaluate_docs(
         source=PREDICTED,
         gold_source="gold",
         semeval=use_semeval,
+        rel_plus=rel_plus and not typing,
         typing=typing,
     )
     return {
         "task": TYPING if typing else "relation",
         "schema": schema.name,
         "docs": len(docs),
+        "pairs": n_pairs,
         "seconds": round(seconds, 3),
         "docs_per_second": round(len(docs) / seconds, 2) if seconds > 0 else None,
+        "pairs_per_second": round(n_pairs / seconds, 2) if seconds > 0 else None,
         "scores": scores,
     }
 
@@ -107,6 +115,8 @@ def headline(result: Dict[str, Any]) -> Dict[str, Optional[float]]:
     }
     if prefix == "type":
         out["accuracy"] = scores.get("type_acc")
+    if f"{prefix}_plus_micro_f" in scores:
+        out["plus_micro_f"] = scores[f"{prefix}_plus_micro_f"]
     if f"{prefix}_semeval_macro_f" in scores:
         out["semeval_macro_f"] = scores[f"{prefix}_semeval_macro_f"]
     return out

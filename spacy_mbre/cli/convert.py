@@ -11,6 +11,7 @@ from ..data.readers.common import ConversionStats, get_nlp
 from ..data.readers.corpus import write_docs
 from ..data.readers.crossner import AUTO, read_crossner
 from ..data.readers.jsonl import CHARS, TOKENS, read_jsonl
+from ..data.readers.pure import read_pure
 from ..data.readers.redocred import read_redocred
 from ..data.readers.semeval import read_semeval
 from ..errors import ConfigError
@@ -21,6 +22,7 @@ class Format(str, Enum):
     semeval = "semeval"
     redocred = "redocred"
     crossner = "crossner"
+    pure = "pure"
     jsonl = "jsonl"
 
 
@@ -28,6 +30,7 @@ DEFAULT_SCHEMAS: Dict[Format, Optional[str]] = {
     Format.semeval: "semeval",
     Format.redocred: "redocred",
     Format.crossner: AUTO,
+    Format.pure: None,
     Format.jsonl: None,
 }
 
@@ -39,15 +42,18 @@ def read_docs(
     schema: Optional[str] = None,
     lang: str = "en",
     repair: bool = False,
+    entity_schema: Optional[str] = None,
 ) -> Iterator[Doc]:
     """fmt (Format): The input format.
     input_path (Path): The input file.
     stats (ConversionStats): Filled with counts while reading.
     schema (Optional[str]): Schema path / shipped name; None for the
         format's default ("semeval", "redocred", "auto" for CrossNER, none for
-        JSONL).
+        PURE and JSONL).
     lang (str): Language of the blank pipeline used for tokenisation.
     repair (bool): CrossNER: turn stray I- tags into entity starts.
+    entity_schema (Optional[str]): PURE: schema whose labels are the allowed
+        entity types (e.g. "scierc_entities"); None checks nothing.
     YIELDS (Doc): The converted docs.
     """
     nlp = get_nlp(None, lang)
@@ -56,6 +62,7 @@ def read_docs(
         Format.semeval: lambda: read_semeval(input_path, nlp, schema=chosen or "semeval", stats=stats),
         Format.redocred: lambda: read_redocred(input_path, nlp, schema=chosen, stats=stats),
         Format.crossner: lambda: read_crossner(input_path, nlp, schema=chosen, stats=stats, repair=repair),
+        Format.pure: lambda: read_pure(input_path, nlp, schema=chosen, entity_schema=entity_schema, stats=stats),
         Format.jsonl: lambda: read_jsonl(input_path, nlp, schema=chosen, stats=stats),
     }
     yield from readers[fmt]()
@@ -69,6 +76,7 @@ def convert(
     lang: str = "en",
     repair: bool = False,
     offsets: str = TOKENS,
+    entity_schema: Optional[str] = None,
 ) -> ConversionStats:
     """Convert a dataset file and write a .spacy DocBin or a .jsonl file.
 
@@ -79,6 +87,7 @@ def convert(
     lang (str): Language of the blank pipeline used for tokenisation.
     repair (bool): CrossNER: turn stray I- tags into entity starts.
     offsets (str): JSONL output: "tokens" or "chars" offsets.
+    entity_schema (Optional[str]): PURE: see :func:`read_docs`.
     RETURNS (ConversionStats): The counts.
     """
     if output_path.suffix not in (".spacy", ".jsonl"):
@@ -86,7 +95,7 @@ def convert(
     if offsets not in (TOKENS, CHARS):
         raise ConfigError(f"--offsets must be 'tokens' or 'chars', got {offsets!r}.")
     stats = ConversionStats()
-    docs = read_docs(fmt, input_path, stats, schema=schema, lang=lang, repair=repair)
+    docs = read_docs(fmt, input_path, stats, schema=schema, lang=lang, repair=repair, entity_schema=entity_schema)
     write_docs(docs, output_path, offsets=offsets)
     return stats
 
@@ -102,7 +111,7 @@ def convert_cli(
         "-s",
         help=(
             "Schema path or shipped name to check labels against (default: semeval / redocred / crossner_<dir> / "
-            "none for jsonl)"
+            "none for pure and jsonl; use scierc for SciERC)"
         ),
     ),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the tokenizer"),
@@ -111,12 +120,16 @@ def convert_cli(
         help="CrossNER: start a new entity at a stray I- tag instead of failing",
     ),
     offsets: str = typer.Option(TOKENS, "--offsets", help="JSONL output offsets: tokens (exact round trip) or chars"),
+    entity_schema: Optional[str] = typer.Option(
+        None, "--entity-schema", help="PURE: schema whose labels are the allowed entity types (e.g. scierc_entities)"
+    ),
 ) -> None:
-    """Convert SemEval-2010 Task 8, Re-DocRED, CrossNER or JSONL data to a
-    DocBin (.spacy) or JSONL file with entities, gold relations and candidate
-    pairs, and print the counts."""
+    """Convert SemEval-2010 Task 8, Re-DocRED, CrossNER, PURE/DyGIE (SciERC,
+    ACE) or JSONL data to a DocBin (.spacy) or JSONL file with entities, gold
+    relations and candidate pairs, and print the counts."""
     msg = Printer()
-    stats = convert(fmt, input_path, output_path, schema=schema, lang=lang, repair=repair, offsets=offsets)
+    options = {"schema": schema, "lang": lang, "repair": repair, "offsets": offsets, "entity_schema": entity_schema}
+    stats = convert(fmt, input_path, output_path, **options)
     msg.good(f"Wrote {stats.counts['docs']} docs to {output_path}")
     msg.table(stats.rows(), header=("Count", "Value"), divider=True, aligns=("l", "r"))
     if stats.labels:

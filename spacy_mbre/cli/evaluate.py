@@ -26,6 +26,7 @@ def evaluate_cli(
         help="SemEval official scores (default: when the schema is 'semeval')",
     ),
     batch_size: int = typer.Option(64, "--batch-size", help="Docs per batch"),
+    rel_plus: bool = typer.Option(False, "--rel-plus", help="Also score Rel+ (entity types must match too)"),
     label: Optional[str] = typer.Option(None, "--label", help="Name of this run in the JSON (default: the model path)"),
     code: Optional[Path] = typer.Option(
         None, "--code", "-c",
@@ -53,7 +54,7 @@ def evaluate_cli(
     if loaded is None:
         raise ConfigError(f"The pipeline at {model} has no component with a schema; pass --schema.")
     docs = sample_docs(list(read_docs(test_path, spacy.blank("en"))), n_docs, seed)
-    result = evaluate_docs(nlp, docs, loaded, semeval=semeval, batch_size=batch_size)
+    result = evaluate_docs(nlp, docs, loaded, semeval=semeval, batch_size=batch_size, rel_plus=rel_plus)
     result = {
         "label": label or str(model),
         "model": str(model),
@@ -67,4 +68,6 @@ def evaluate_cli(
     srsly.write_json(output, result)
     rows = [(key, "-" if value is None else f"{value:.4f}") for key, value in result["headline"].items()]
     msg.table(rows, header=("Score", "Value"), divider=True, aligns=("l", "r"))
-    msg.good(f"Scored {result['docs']} docs in {result['seconds']:.1f} s; wrote {output}")
+    msg.good(
+        f"Scored {result['docs']} docs ({result['pairs']} candidate pairs) in {result['seconds']:.1f} s; wrote {output}"
+    )

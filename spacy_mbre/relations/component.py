@@ -41,6 +41,7 @@ from ..errors import ConfigError
 from ..pairs.generate import PairSettings, generate_pairs
 from .clm import select_candidates, warmup_steps
 from .markers import EncodedPair, MarkerFeaturizer
+from .packing import NONE, LevitatedPacker, ModelInput
 
 PREDICTED = "predicted"
 WEIGHT_KEY = "mbre_weight"
@@ -99,7 +100,7 @@ class UnfitPairWarning(UserWarning):
 def make_relation_classifier(
     nlp: Language,
     name: str,
-    model: Model[List[EncodedPair], Any],
+    model: Model[List[ModelInput], Any],
     task: str,
     schema: Optional[str],
     threshold: Optional[float],
@@ -121,7 +122,7 @@ def make_relation_classifier(
 ) -> "RelationClassifier":
     """Create the ``mbre_relations`` component.
 
-    model (Model[List[EncodedPair], Floats2d]): The classifier, e.g.
+    model (Model[List[ModelInput], Floats2d]): The classifier, e.g.
         ``spacy-mbre.MarkerRelationModel.v1``.
     task (str): "relation" (pairs) or "typing" (single spans, fine-grained types).
     schema (Optional[str]): A schema path or shipped name ("semeval",
@@ -227,6 +228,8 @@ class RelationClassifier(TrainablePipe):
             raise ConfigError(f"mbre_relations: batch_size must be >= 1, got {batch_size}.")
         if clm and (clm_top_n < 1 or clm_bottom_m < 0):
             raise ConfigError("mbre_relations: clm_top_n must be >= 1 and clm_bottom_m >= 0.")
+        if task == TYPING and model.attrs.get("packing", NONE) != NONE:
+            raise ConfigError('mbre_relations: packed levitated markers are for task = "relation"; use packing = "none".')
         self.vocab = vocab
         self.model = model
         self.name = name
@@ -291,6 +294,34 @@ class RelationClassifier(TrainablePipe):
         return featurizer
 
     @property
+    def packed(self) -> bool:
+        """RETURNS (bool): Whether pairs are scored packed, one pass per subject."""
+        return self.model.attrs.get("packing", NONE) != NONE
+
+    def _encode(
+        self, items: Sequence[Tuple[Doc, Span, Optional[Span]]]
+    ) -> Tuple[List[ModelInput], List[Optional[int]]]:
+        """Encode pairs for the model: one input per pair, or packed.
+
+        items (Sequence[Tuple[Doc, Span, Optional[Span]]]): (doc, head, tail) triples.
+        RETURNS (Tuple[List[ModelInput], List[Optional[int]]]): The inputs, and
+            per item its row in the model's output for them (None: the pair
+            did not fit into the encoder's limit).
+        """
+        featurizer = self._featurizer()
+        if self.packed:
+            packed = LevitatedPacker(featurizer).pack(items)
+            return list(packed.inputs), packed.rows
+        encoded = featurizer.encode(items)
+        inputs: List[ModelInput] = []
+        rows: List[Optional[int]] = []
+        for enc in encoded:
+            rows.append(len(inputs) if enc is not None else None)
+            if enc is not None:
+                inputs.append(enc)
+        return inputs, rows
+
+    @property
     def _threshold(self) -> float:
         if self.threshold is not None:
             return float(self.threshold)
@@ -346,19 +377,23 @@ class RelationClassifier(TrainablePipe):
         exp = numpy.exp(shifted)
         return exp / exp.sum(axis=1, keepdims=True)
 
-    def _score_encoded(self, encoded: Sequence[EncodedPair]) -> numpy.ndarray:
-        """Run the model over encoded pairs in length-sorted batches.
+    def _score_inputs(self, inputs: Sequence[ModelInput]) -> numpy.ndarray:
+        """Run the model over encoder inputs in length-sorted batches of
+        ``batch_size`` inputs.
 
-        encoded (Sequence[EncodedPair]): The inputs.
-        RETURNS (numpy.ndarray): (n, n_labels) probabilities, in input order.
+        inputs (Sequence[ModelInput]): The inputs.
+        RETURNS (numpy.ndarray): (n_rows, n_labels) probabilities, rows in
+            input order (one per pair).
         """
         n_labels = len(self.labels)
-        out = numpy.zeros((len(encoded), n_labels), dtype="float32")
-        order = sorted(range(len(encoded)), key=lambda i: len(encoded[i]))
+        offsets = numpy.cumsum([0, *(x.n_rows for x in inputs)])
+        out = numpy.zeros((int(offsets[-1]), n_labels), dtype="float32")
+        order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
         for start in range(0, len(order), self.batch_size):
             chunk = order[start : start + self.batch_size]
-            logits = self.model.predict([encoded[i] for i in chunk])
-            out[chunk] = self._activate(self.model.ops.to_numpy(logits))
+            logits = self.model.predict([inputs[i] for i in chunk])
+            rows = [r for i in chunk for r in range(offsets[i], offsets[i + 1])]
+            out[rows] = self._activate(self.model.ops.to_numpy(logits))
         return out
 
     def predict(self, docs: Iterable[Doc]) -> PairScores:
@@ -372,7 +407,7 @@ class RelationClassifier(TrainablePipe):
         doc_pairs = [self.doc_pairs(doc) for doc in docs]
         items = [(doc, p.head, p.tail) for doc, pairs in zip(docs, doc_pairs) for p in pairs]
         before = featurizer.n_unfit
-        encoded = featurizer.encode(items)
+        inputs, rows = self._encode(items)
         if featurizer.n_unfit > before:
             warnings.warn(
                 f"{featurizer.n_unfit - before} pair(s) did not fit into the encoder's limit of "
@@ -380,11 +415,11 @@ class RelationClassifier(TrainablePipe):
                 UnfitPairWarning,
                 stacklevel=2,
             )
-        fit_index = [i for i, e in enumerate(encoded) if e is not None]
+        fit_index = [i for i, row in enumerate(rows) if row is not None]
         probs_all = numpy.zeros((len(items), len(self.labels)), dtype="float32")
         if fit_index:
-            probs_all[fit_index] = self._score_encoded([encoded[i] for i in fit_index])  # type: ignore[misc]
-        fits_all = numpy.array([e is not None for e in encoded], dtype=bool)
+            probs_all[fit_index] = self._score_inputs(inputs)[[rows[i] for i in fit_index]]
+        fits_all = numpy.array([row is not None for row in rows], dtype=bool)
         probs, fits = [], []
         offset = 0
         for pairs in doc_pairs:
@@ -522,12 +557,14 @@ class RelationClassifier(TrainablePipe):
 
     def _training_instances(
         self, examples: Iterable[Example]
-    ) -> Tuple[List[EncodedPair], numpy.ndarray, List[float]]:
+    ) -> Tuple[List[ModelInput], numpy.ndarray, List[float]]:
         """examples (Iterable[Example]): The batch.
-        RETURNS (Tuple[List[EncodedPair], numpy.ndarray, List[float]]): Encoded
-            pairs that fit, their targets (n, n_labels) — the soft target of
-            a pair if its reference doc has one, else its gold options (none
-            = no relation) — and per-example weights.
+        RETURNS (Tuple[List[ModelInput], numpy.ndarray, List[float]]): The
+            encoder inputs of the pairs that fit (one per pair, or packed per
+            subject), and per pair in the order of the model's output rows
+            its target (n, n_labels) — the soft target of a pair if its
+            reference doc has one, else its gold options (none = no
+            relation) — and its example's weight.
         """
         items: List[Tuple[Doc, Span, Optional[Span]]] = []
         targets: List[numpy.ndarray] = []
@@ -549,12 +586,15 @@ class RelationClassifier(TrainablePipe):
                 target = soft.get(pair.key)
                 targets.append(target if target is not None else self._target_row(gold.get(pair.key, set())))
                 weights.append(weight)
-        encoded = self._featurizer().encode(items)
-        keep = [i for i, e in enumerate(encoded) if e is not None]
-        truth = numpy.zeros((len(keep), len(self.labels)), dtype="float32")
-        for row, i in enumerate(keep):
-            truth[row] = targets[i]
-        return [encoded[i] for i in keep], truth, [weights[i] for i in keep]  # type: ignore[misc]
+        inputs, rows = self._encode(items)
+        n_rows = sum(row is not None for row in rows)
+        truth = numpy.zeros((n_rows, len(self.labels)), dtype="float32")
+        row_weights = [1.0] * n_rows
+        for i, row in enumerate(rows):
+            if row is not None:
+                truth[row] = targets[i]
+                row_weights[row] = weights[i]
+        return inputs, truth, row_weights
 
     def _loss(
         self, logits: numpy.ndarray, truth: numpy.ndarray, weights: Sequence[float], n_total: int
@@ -596,6 +636,26 @@ class RelationClassifier(TrainablePipe):
         loss, d_logits = self._loss(self.model.ops.to_numpy(scores), truth, weights, len(truth))
         return loss, self.model.ops.asarray2f(d_logits)
 
+    def _with_candidates(self, inputs: Sequence[ModelInput], probs: numpy.ndarray) -> List[ModelInput]:
+        """Stage 2 of CLM training: add each pair's candidate label markers.
+
+        inputs (Sequence[ModelInput]): The inputs, without CLMs.
+        probs (numpy.ndarray): (n_rows, n_labels) Stage 1 probabilities.
+        RETURNS (List[ModelInput]): The inputs with CLMs.
+        """
+        featurizer = self._featurizer()
+        candidates = select_candidates(probs, self.clm_top_n, self.clm_bottom_m)
+        out: List[ModelInput] = []
+        offset = 0
+        for x in inputs:
+            mine = candidates[offset : offset + x.n_rows]
+            offset += x.n_rows
+            if isinstance(x, EncodedPair):
+                out.append(featurizer.with_candidates(x, *mine[0]))
+            else:
+                out.append(LevitatedPacker(featurizer).with_candidates(x, mine))
+        return out
+
     def clm_active(self) -> bool:
         """RETURNS (bool): Whether the next update step uses CLMs."""
         return self.clm and self.n_updates >= self.clm_warmup_steps
@@ -622,22 +682,20 @@ class RelationClassifier(TrainablePipe):
         losses.setdefault(self.name, 0.0)
         examples = list(examples)
         validate_examples(examples, "RelationClassifier.update")
-        encoded, truth, weights = self._training_instances(examples)
-        if not encoded:
+        inputs, truth, weights = self._training_instances(examples)
+        if not inputs:
             return losses
-        featurizer = self._featurizer()
         if self.clm_active():
-            probs = self._score_encoded(encoded)
-            candidates = select_candidates(probs, self.clm_top_n, self.clm_bottom_m)
-            encoded = [featurizer.with_candidates(e, pos, neg) for e, (pos, neg) in zip(encoded, candidates)]
+            inputs = self._with_candidates(inputs, self._score_inputs(inputs))
         self.n_updates += 1
         total = 0.0
-        for start in range(0, len(encoded), self.batch_size):
-            chunk = slice(start, start + self.batch_size)
-            logits, backprop = self.model.begin_update(encoded[chunk])
-            loss, d_logits = self._loss(
-                self.model.ops.to_numpy(logits), truth[chunk], weights[chunk], len(encoded)
-            )
+        offset = 0
+        for start in range(0, len(inputs), self.batch_size):
+            chunk = inputs[start : start + self.batch_size]
+            rows = slice(offset, offset + sum(x.n_rows for x in chunk))
+            offset = rows.stop
+            logits, backprop = self.model.begin_update(chunk)
+            loss, d_logits = self._loss(self.model.ops.to_numpy(logits), truth[rows], weights[rows], len(truth))
             backprop(self.model.ops.asarray2f(d_logits))
             total += loss
         if sgd is not None:

@@ -14,6 +14,7 @@ from its saved files: no hub access, no model package, no pickle.
 ``to_bytes`` packs the same files into msgpack.
 """
 import importlib
+import inspect
 import tempfile
 from pathlib import Path
 from typing import Any, Dict, Optional, Sequence, Union
@@ -25,6 +26,7 @@ from safetensors.torch import load_file, save, save_file
 from thinc.api import PyTorchGradScaler, PyTorchShim, get_torch_default_device
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 
+from ..errors import ConfigError
 from .markers import MarkerFeaturizer
 
 WEIGHTS_FILE = "model.safetensors"
@@ -72,20 +74,51 @@ class MarkerClassifierModule(torch.nn.Module):
         hidden = int(encoder.config.hidden_size)
         self.dropout = torch.nn.Dropout(dropout)
         self.classifier = torch.nn.Linear(2 * hidden, n_labels)
+        # RoBERTa-style embeddings count positions from padding_idx + 1.
+        padding_idx = getattr(getattr(encoder, "embeddings", None), "padding_idx", None)
+        self.position_offset = padding_idx + 1 if isinstance(padding_idx, int) else 0
 
     def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, first: torch.Tensor, second: torch.Tensor
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        first: torch.Tensor,
+        second: torch.Tensor,
+        position_ids: Optional[torch.Tensor] = None,
+        rows: Optional[torch.Tensor] = None,
     ) -> torch.Tensor:
         """input_ids (torch.Tensor): (batch, length) token ids.
-        attention_mask (torch.Tensor): (batch, length) 1 for real tokens.
-        first (torch.Tensor): (batch,) subject-start (typing: span-start) positions.
-        second (torch.Tensor): (batch,) object-start (typing: span-end) positions.
-        RETURNS (torch.Tensor): (batch, n_labels) scores (logits).
+        attention_mask (torch.Tensor): (batch, length) 1 for real tokens, or
+            (batch, length, length) 1 where a token attends to another
+            (packed levitated markers).
+        first (torch.Tensor): (n_rows,) subject-start (typing: span-start) positions.
+        second (torch.Tensor): (n_rows,) object-start (typing: span-end) positions.
+        position_ids (Optional[torch.Tensor]): (batch, length) position ids
+            counted from 0; None = the encoder's own (0, 1, 2, ...).
+        rows (Optional[torch.Tensor]): (n_rows,) the input each output row
+            reads from; None = one row per input.
+        RETURNS (torch.Tensor): (n_rows, n_labels) scores (logits).
         """
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        rows = torch.arange(hidden.shape[0], device=hidden.device)
+        inputs = {"input_ids": input_ids, "attention_mask": attention_mask}
+        if position_ids is not None:
+            inputs["position_ids"] = position_ids + self.position_offset
+        hidden = self.encoder(**inputs).last_hidden_state
+        if rows is None:
+            rows = torch.arange(hidden.shape[0], device=hidden.device)
         pair = torch.cat([hidden[rows, first], hidden[rows, second]], dim=-1)
         return self.classifier(self.dropout(pair))
+
+    def check_packing(self) -> None:
+        """Raise ConfigError unless the encoder can run packed levitated
+        markers: absolute position embeddings that take explicit position ids."""
+        config = self.encoder.config
+        kind = getattr(config, "position_embedding_type", None)
+        if kind != "absolute" or "position_ids" not in inspect.signature(self.encoder.forward).parameters:
+            raise ConfigError(
+                f"Packed levitated markers need an encoder with absolute position embeddings and explicit "
+                f"position ids (BERT, RoBERTa and their kin); {config.model_type!r} has "
+                f"position_embedding_type={kind!r}. Use packing = \"none\"."
+            )
 
 
 class MarkerShim(PyTorchShim):

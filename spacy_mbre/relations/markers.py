@@ -86,6 +86,11 @@ class EncodedPair:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def n_rows(self) -> int:
+        """RETURNS (int): Rows of scores the model outputs for this input (one pair)."""
+        return 1
+
 
 class MarkerFeaturizer:
     """Encodes (doc, head, tail) pairs with entity markers for one tokenizer.
@@ -122,6 +127,14 @@ class MarkerFeaturizer:
         RETURNS (int): Its id. Raises KeyError if the tokenizer lacks it.
         """
         return self._ids[token]
+
+    def marker_id(self, marker: str, span: Span) -> int:
+        """marker (str): An untyped marker, e.g. "[O]".
+        span (Span): The span it marks.
+        RETURNS (int): The id of the typed marker for the span's label if the
+            featurizer uses typed markers and knows it, else of the untyped one.
+        """
+        return self._marker(marker, span)
 
     def _marker(self, marker: str, span: Span) -> int:
         if self.typed and span.label_:
@@ -191,31 +204,47 @@ class MarkerFeaturizer:
         end_events = {i: [(tok, tag) for _, tok, tag in sorted(ev, key=lambda e: e[0])] for i, ev in ends.items()}
         return start_events, end_events  # type: ignore[return-value]
 
-    def _encode_one(self, words: List[List[int]], head: Span, tail: Optional[Span]) -> Optional[EncodedPair]:
-        spans = [head] if tail is None else [head, tail]
-        lo = min(s.start for s in spans)
-        hi = max(s.end for s in spans)
-        n_markers = 2 * len(spans)
-        budget = self.budget
+    def window(
+        self, words: List[List[int]], lo: int, hi: int, n_markers: int, budget: int
+    ) -> Optional[Tuple[int, int]]:
+        """Choose the spaCy tokens of an input (see "Windowing" above).
+
+        words (List[List[int]]): The subword ids of each spaCy token.
+        lo (int): First token that must be kept.
+        hi (int): End (exclusive) of the tokens that must be kept.
+        n_markers (int): Marker tokens inserted into the kept text.
+        budget (int): Subword tokens available for text and markers.
+        RETURNS (Optional[Tuple[int, int]]): The (start, end) token range, or
+            None if tokens lo to hi and the markers alone exceed the budget.
+        """
         cost = n_markers + sum(len(words[i]) for i in range(lo, hi))
         if cost > budget:
             return None
         total = n_markers + sum(len(w) for w in words)
         if total <= budget:
-            left, right = 0, len(words)
-        else:
-            left, right = lo, hi
-            grown = True
-            while grown:
-                grown = False
-                if left > 0 and cost + len(words[left - 1]) <= budget:
-                    left -= 1
-                    cost += len(words[left])
-                    grown = True
-                if right < len(words) and cost + len(words[right]) <= budget:
-                    cost += len(words[right])
-                    right += 1
-                    grown = True
+            return 0, len(words)
+        left, right = lo, hi
+        grown = True
+        while grown:
+            grown = False
+            if left > 0 and cost + len(words[left - 1]) <= budget:
+                left -= 1
+                cost += len(words[left])
+                grown = True
+            if right < len(words) and cost + len(words[right]) <= budget:
+                cost += len(words[right])
+                right += 1
+                grown = True
+        return left, right
+
+    def _encode_one(self, words: List[List[int]], head: Span, tail: Optional[Span]) -> Optional[EncodedPair]:
+        spans = [head] if tail is None else [head, tail]
+        lo = min(s.start for s in spans)
+        hi = max(s.end for s in spans)
+        window = self.window(words, lo, hi, 2 * len(spans), self.budget)
+        if window is None:
+            return None
+        left, right = window
         start_events, end_events = self._events(head, tail)
         ids = [self.cls_id]
         positions: Dict[str, int] = {}

@@ -1,9 +1,11 @@
 """The ``spacy-mbre.MarkerRelationModel.v1`` architecture.
 
-A thinc ``Model[List[EncodedPair], Floats2d]`` around one torch module (a
+A thinc ``Model[List[ModelInput], Floats2d]`` around one torch module (a
 Hugging Face encoder plus a linear head, see :mod:`.encoder`). Its input is
-pairs already encoded with entity markers (:mod:`.markers`); its output is
-one row of label scores (logits) per pair. The encoder is loaded when the
+pairs already encoded with entity markers: one ``EncodedPair`` per pair
+(:mod:`.markers`), or with ``packing = "subject"`` one ``PackedInput`` per
+subject holding levitated markers for its objects (:mod:`.packing`). Its
+output is one row of label scores (logits) per pair, in input order. The encoder is loaded when the
 model is initialised (``name``) or rebuilt from a saved pipeline
 (``from_disk``), never when the model is merely constructed, so that
 ``spacy.load`` needs neither the hub nor the model package.
@@ -11,15 +13,17 @@ model is initialised (``name``) or rebuilt from a saved pipeline
 The component sets these attributes before ``initialize``: ``task``,
 ``label_names``, ``entity_types`` and ``clm_slots``, and the ``nO`` dimension.
 """
-from typing import Any, Callable, Dict, List, Optional, Tuple, cast
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, cast
 
 import torch
 from spacy.util import registry
 from thinc.api import ArgsKwargs, Model, torch2xp, xp2torch
 from thinc.types import Floats2d
 
+from ..errors import ConfigError
 from .encoder import DEFAULT_ENCODER, MarkerShim, build_module
 from .markers import RELATION, EncodedPair, MarkerFeaturizer
+from .packing import NONE, PACKING_MODES, ModelInput, PackedInput, attention_mask
 
 
 @registry.architectures("spacy-mbre.MarkerRelationModel.v1")
@@ -30,7 +34,9 @@ def build_marker_relation_model(
     dropout: float = 0.1,
     mixed_precision: bool = False,
     grad_scaler_config: Dict[str, Any] = {},
-) -> Model[List[EncodedPair], Floats2d]:
+    packing: str = NONE,
+    mdos: bool = False,
+) -> Model[List[ModelInput], Floats2d]:
     """A transformer pair classifier with entity markers (PURE / SURE style).
 
     name (str): The encoder: a local directory, the name of an installed model
@@ -42,8 +48,17 @@ def build_marker_relation_model(
     dropout (float): Dropout on the pair representation.
     mixed_precision (bool): Use autocast (GPU only).
     grad_scaler_config (Dict[str, Any]): PyTorchGradScaler settings.
-    RETURNS (Model[List[EncodedPair], Floats2d]): The model.
+    packing (str): "none": one encoder pass per pair (solid markers, PURE);
+        "subject": one pass per subject, its objects as packed levitated
+        markers (PL-Marker); see :mod:`.packing`. Relation task only.
+    mdos (bool): With packing: the levitated markers of one pass see each
+        other (mutually visible objects, SURE's M-DOS).
+    RETURNS (Model[List[ModelInput], Floats2d]): The model.
     """
+    if packing not in PACKING_MODES:
+        raise ConfigError(f"MarkerRelationModel: packing must be one of {', '.join(PACKING_MODES)}, got {packing!r}.")
+    if mdos and packing == NONE:
+        raise ConfigError('MarkerRelationModel: mdos = true needs packing = "subject".')
     shim = MarkerShim(mixed_precision=mixed_precision, grad_scaler_config=grad_scaler_config, dropout=dropout)
     return Model(
         "mbre-marker-classifier",
@@ -60,6 +75,8 @@ def build_marker_relation_model(
             "label_names": [],
             "entity_types": [],
             "clm_slots": 0,
+            "packing": packing,
+            "mdos": mdos,
         },
     )
 
@@ -81,7 +98,7 @@ def get_featurizer(model: Model) -> MarkerFeaturizer:
     return featurizer
 
 
-def init(model: Model, X: Optional[List[EncodedPair]] = None, Y: Optional[Floats2d] = None) -> None:
+def init(model: Model, X: Optional[List[ModelInput]] = None, Y: Optional[Floats2d] = None) -> None:
     """Load the pretrained encoder, add the marker tokens and a fresh head.
 
     model (Model): The model; the component has set its attributes and nO.
@@ -99,6 +116,8 @@ def init(model: Model, X: Optional[List[EncodedPair]] = None, Y: Optional[Floats
         clm_slots=model.attrs["clm_slots"],
         dropout=model.attrs["dropout"],
     )
+    if model.attrs["packing"] != NONE:
+        module.check_packing()
     get_shim(model).set_module(module, tokenizer, meta)
 
 
@@ -126,9 +145,48 @@ def batch_to_kwargs(X: List[EncodedPair], pad_id: int, device: "torch.device") -
     }
 
 
-def forward(model: Model, X: List[EncodedPair], is_train: bool) -> Tuple[Floats2d, Callable]:
+def packed_batch_to_kwargs(
+    X: Sequence[PackedInput], pad_id: int, device: "torch.device", mdos: bool
+) -> Dict[str, torch.Tensor]:
+    """Pad packed inputs into tensors, with their 3-D attention masks.
+
+    X (Sequence[PackedInput]): The inputs.
+    pad_id (int): The padding token id.
+    device (torch.device): Where the tensors go.
+    mdos (bool): Let levitated markers see the other objects' markers.
+    RETURNS (Dict[str, torch.Tensor]): input_ids, attention_mask (batch,
+        length, length), position_ids, first, second and rows (one entry per
+        object, in input order).
+    """
+    width = max(len(x) for x in X)
+    ids = torch.full((len(X), width), pad_id, dtype=torch.long)
+    positions = torch.zeros((len(X), width), dtype=torch.long)
+    # Padding attends to itself only, so that no row of the mask is empty.
+    mask = torch.eye(width, dtype=torch.long).repeat(len(X), 1, 1)
+    first: List[int] = []
+    second: List[int] = []
+    rows: List[int] = []
+    for i, x in enumerate(X):
+        n = len(x)
+        ids[i, :n] = torch.tensor(x.ids, dtype=torch.long)
+        positions[i, :n] = torch.tensor(x.positions, dtype=torch.long)
+        mask[i, :n, :n] = torch.from_numpy(attention_mask(x, mdos)).long()
+        first.extend([x.first] * x.n_rows)
+        second.extend(x.seconds)
+        rows.extend([i] * x.n_rows)
+    return {
+        "input_ids": ids.to(device),
+        "attention_mask": mask.to(device),
+        "position_ids": positions.to(device),
+        "first": torch.tensor(first, dtype=torch.long, device=device),
+        "second": torch.tensor(second, dtype=torch.long, device=device),
+        "rows": torch.tensor(rows, dtype=torch.long, device=device),
+    }
+
+
+def forward(model: Model, X: List[ModelInput], is_train: bool) -> Tuple[Floats2d, Callable]:
     """model (Model): The model.
-    X (List[EncodedPair]): Encoded pairs.
+    X (List[ModelInput]): Encoded pairs, or packed inputs (not mixed).
     is_train (bool): Whether to keep what backprop needs (and use dropout).
     RETURNS (Tuple[Floats2d, Callable]): (n_pairs, n_labels) logits and the
         backprop callback.
@@ -137,11 +195,15 @@ def forward(model: Model, X: List[EncodedPair], is_train: bool) -> Tuple[Floats2
     n_labels = model.get_dim("nO")
     if not X:
         return model.ops.alloc2f(0, n_labels), lambda dY: X
-    kwargs = batch_to_kwargs(X, get_featurizer(model).pad_id, shim.device)
+    pad_id = get_featurizer(model).pad_id
+    if isinstance(X[0], PackedInput):
+        kwargs = packed_batch_to_kwargs(cast(List[PackedInput], X), pad_id, shim.device, model.attrs["mdos"])
+    else:
+        kwargs = batch_to_kwargs(cast(List[EncodedPair], X), pad_id, shim.device)
     Ytorch, torch_backprop = shim(ArgsKwargs(args=(), kwargs=kwargs), is_train)
     Y = cast(Floats2d, torch2xp(Ytorch, ops=model.ops))
 
-    def backprop(dY: Floats2d) -> List[EncodedPair]:
+    def backprop(dY: Floats2d) -> List[ModelInput]:
         dYtorch = xp2torch(dY, requires_grad=False, device=shim.device)
         torch_backprop(ArgsKwargs(args=(Ytorch,), kwargs={"grad_tensors": dYtorch}))
         return X

@@ -38,6 +38,19 @@ def test_evaluate_fixed_pipeline(semeval_docbin, tmp_path):
     assert 0.0 < head["semeval_macro_f"] < 1.0
     assert data["scores"]["rel_semeval_f_per_type"]
     assert data["docs_per_second"] > 0
+    assert data["pairs"] == 12 and data["pairs_per_second"] > 0
+
+
+def test_evaluate_rel_plus(semeval_docbin, tmp_path):
+    model = save_fixed_pipeline(tmp_path / "pipe")
+    out = tmp_path / "eval.json"
+    args = ["evaluate", str(model), str(semeval_docbin), str(out), "--schema", "semeval", "--code", str(FIXED_PIPE)]
+    assert runner.invoke(app, [*args, "--rel-plus"]).exit_code == 0
+    head = srsly.read_json(out)["headline"]
+    # Gold entities: the span types are the gold ones, so Rel+ equals Rel.
+    assert head["plus_micro_f"] == pytest.approx(head["micro_f"]) and head["micro_f"] > 0
+    assert runner.invoke(app, args).exit_code == 0
+    assert "plus_micro_f" not in srsly.read_json(out)["headline"]
 
 
 def test_evaluate_sample(semeval_docbin, tmp_path):
