@@ -229,7 +229,9 @@ class RelationClassifier(TrainablePipe):
         if clm and (clm_top_n < 1 or clm_bottom_m < 0):
             raise ConfigError("mbre_relations: clm_top_n must be >= 1 and clm_bottom_m >= 0.")
         if task == TYPING and model.attrs.get("packing", NONE) != NONE:
-            raise ConfigError('mbre_relations: packed levitated markers are for task = "relation"; use packing = "none".')
+            raise ConfigError(
+                'mbre_relations: packed levitated markers are for task = "relation"; use packing = "none".'
+            )
         self.vocab = vocab
         self.model = model
         self.name = name
