@@ -44,6 +44,7 @@ from ..data.relations import (
 from ..data.readers.corpus import write_docs
 from ..data.schema import TYPING, Schema
 from ..errors import ConfigError
+from ..pairs import PairCounts
 from .component import LabelDecider
 from .gateway import USAGE_KEYS, LLMGateway
 from .journal import Journal, doc_fingerprint
@@ -74,11 +75,16 @@ class Prepared:
     n_pairs: int = field(default=0)
 
 
-def prepare_docs(docs: Iterable[Doc], schema: Schema, limit: Optional[int] = None) -> Iterator[Prepared]:
+def prepare_docs(
+    docs: Iterable[Doc], schema: Schema, limit: Optional[int] = None, counts: Optional[PairCounts] = None
+) -> Iterator[Prepared]:
     """docs (Iterable[Doc]): Input docs with entities (and maybe gold).
     schema (Schema): The schema.
     limit (Optional[int]): Max number of pairs in total (the last doc's pairs
         are cut); None = all.
+    counts (Optional[PairCounts]): Filled with each doc's number of candidate
+        pairs under the schema (before the limit), so that docs with entities
+        but no pair are reported.
     YIELDS (Prepared): The docs in input order.
     """
     remaining = limit
@@ -87,6 +93,8 @@ def prepare_docs(docs: Iterable[Doc], schema: Schema, limit: Optional[int] = Non
             break
         gold = [relation_to_record(r) for r in get_relations(doc) if r.source == "gold"]
         pairs = mining_pairs(doc, schema)
+        if counts is not None:
+            counts.add(doc, len(pairs))
         if schema.kind == TYPING:
             doc.ents = [Span(doc, e.start, e.end, label=HIDDEN_LABEL) for e in doc.ents]
             pairs = [Pair(Span(doc, p.head.start, p.head.end, label=HIDDEN_LABEL)) for p in pairs]
