@@ -110,3 +110,34 @@ def test_mine_counts_pairs_and_questions(tmp_path, docs, schema, typed_jsonl, ty
     assert mbre["stages"]["multiclass"]["prompts"] == 11  # one group, cut to the allowed option
     assert mbre["stages"]["binary"]["prompts"] == 6  # the oracle proposes only the true ones
     assert mbre["gold"]["micro"]["f1"] == 1.0
+
+
+def test_classifier_proposer_proposes_only_allowed_options(docs, schema, typed_schema_path):
+    import numpy
+    import spacy
+
+    from spacy_mbre.mining.proposers import ClassifierProposer
+    from spacy_mbre.mining.record import pair_records
+    from spacy_mbre.relations.component import PairScores
+
+    nlp = spacy.blank("en")
+    pipe = nlp.add_pipe("mbre_relations", config={"schema": str(typed_schema_path)})
+    pipe.cfg["labels"] = [pipe.no_relation, *schema.option_names]
+
+    def uniform_predict(batch):  # a FAKE classifier: every option equally likely, then the schema's mask
+        pairs = [pipe.doc_pairs(doc) for doc in batch]
+        probs = [numpy.full((len(p), len(pipe.labels)), 1 / len(pipe.labels), dtype="float32") for p in pairs]
+        for doc_pairs, doc_probs in zip(pairs, probs):
+            pipe._mask_options(doc_probs, doc_pairs)
+        return PairScores(pairs=pairs, probs=probs, fits=[numpy.ones(len(p), dtype=bool) for p in pairs])
+
+    pipe.predict = uniform_predict
+    proposer = ClassifierProposer(nlp, schema, top_m=2)
+    proposer.propose(docs)
+    proposed = [(key, rec["clf"][0]["proposed"]) for doc in docs for key, rec in pair_records(doc).items()]
+    assert len(proposed) == 11
+    for doc in docs:
+        for pair in mining_pairs(doc, schema):
+            (entry,) = pair_records(doc)[pair.key]["clf"]
+            assert entry["proposed"] == [ALLOWED[(pair.head.label_, pair.tail.label_)]]
+            assert entry["probs"][entry["proposed"][0]] == pytest.approx(0.5)
