@@ -114,6 +114,22 @@ def test_relations_cfg_takes_semeval_scoring_from_the_schema(semeval_docbin):
     assert scores["rel_semeval_macro_f"] == 1.0 and pipe.no_relation == "Other"
 
 
+def test_evaluate_prints_the_schema_pairs(tmp_path, converted, typed_schema_path):
+    from spacy.util import import_file
+
+    fixed = Path(__file__).parent / "fixed_pipe.py"
+    module = import_file("spacy_mbre_test_fixed_pipe", fixed)
+    nlp = spacy.blank("en")
+    nlp.add_pipe(module.NAME)
+    nlp.to_disk(tmp_path / "pipe")
+    out = tmp_path / "eval.json"
+    output = invoke("evaluate", tmp_path / "pipe", converted, out, "--schema", typed_schema_path, "--code", fixed)
+    assert "11 candidate pairs in 6 docs under schema 'conll04_like'" in output
+    assert "1 docs with entities have no candidate pair" in output
+    result = json.loads(out.read_text())
+    assert "semeval_macro_f" not in result["headline"] and result["headline"]["micro_p"] == 0.0
+
+
 @pytest.mark.slow
 def test_relations_cfg_trains_and_evaluates_a_typed_schema(tmp_path, converted, typed_schema_path):
     from spacy.cli.train import train
