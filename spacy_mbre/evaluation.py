@@ -14,9 +14,9 @@ from .data.relations import get_pairs
 from .data.schema import TYPING, Schema
 from .errors import ConfigError
 from .scoring import score_relations
+from .scoring.semeval import is_semeval_schema
 
 PREDICTED = "predicted"
-SEMEVAL_SCHEMAS = ("semeval", "semeval2010_task8")
 
 
 def find_schema(nlp: Language) -> Optional[Schema]:
@@ -60,7 +60,7 @@ def evaluate_docs(
         and gold relation records.
     schema (Schema): Gives the "no relation" label and relation vs typing.
     semeval (Optional[bool]): Add SemEval-2010 Task 8's official scores; None
-        = when the schema is the shipped SemEval one.
+        = when the schema is SemEval's (``scoring.semeval.is_semeval_schema``).
     batch_size (int): Docs per ``nlp.pipe`` batch.
     rel_plus (bool): Also score Rel+ (span types must match too).
     RETURNS (Dict[str, Any]): "docs", "pairs" (the candidate pairs stored on
@@ -70,7 +70,7 @@ def evaluate_docs(
     if not docs:
         raise ConfigError("Nothing to evaluate: the test data holds no docs.")
     typing = schema.kind == TYPING
-    use_semeval = (schema.name in SEMEVAL_SCHEMAS) if semeval is None else semeval
+    use_semeval = is_semeval_schema(schema) if semeval is None else semeval
     if typing and use_semeval:
         raise ConfigError("SemEval scoring needs a relation schema, not a typing one.")
     predicted = [make_predicted(nlp, doc) for doc in docs]

@@ -83,3 +83,23 @@ def semeval_docbin_shared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp / "tiny_semeval.spacy"
     convert(Format.semeval, write_semeval(tmp / "tiny_semeval.txt"), out)
     return out
+
+
+# A user's typed schema (5 relations over Peop/Org/Loc, each allowed between
+# exactly one ordered pair of types; "Other" entities pair with nothing) and
+# 6 docs as JSONL with character offsets and no "pairs". Under the schema
+# the docs have 3, 4, 2, 1, 0 and 1 candidate pairs (11; 20 without types),
+# and doc d5 (Other + Org) has entities but none.
+TYPED_DIR = Path(__file__).parent / "data" / "typed"
+
+
+@pytest.fixture(scope="session")
+def typed_schema_path() -> Path:
+    """RETURNS (Path): The typed schema file (tests/data/typed/schema.json)."""
+    return TYPED_DIR / "schema.json"
+
+
+@pytest.fixture(scope="session")
+def typed_jsonl() -> Path:
+    """RETURNS (Path): The typed docs, JSONL without pairs (tests/data/typed/docs.jsonl)."""
+    return TYPED_DIR / "docs.jsonl"

@@ -14,7 +14,10 @@ from ..data.readers.jsonl import CHARS, TOKENS, read_jsonl
 from ..data.readers.pure import read_pure
 from ..data.readers.redocred import read_redocred
 from ..data.readers.semeval import read_semeval
+from ..data.relations import get_pairs
+from ..data.schema import Schema, load_schema
 from ..errors import ConfigError
+from ..pairs import PairCounts, store_candidate_pairs
 from . import app
 
 
@@ -77,8 +80,12 @@ def convert(
     repair: bool = False,
     offsets: str = TOKENS,
     entity_schema: Optional[str] = None,
+    pair_counts: Optional[PairCounts] = None,
 ) -> ConversionStats:
     """Convert a dataset file and write a .spacy DocBin or a .jsonl file.
+    With a schema, docs that store no candidate pairs (JSONL without
+    ``pairs``) get the schema's (:func:`spacy_mbre.pairs.candidate_pairs`:
+    only pairs whose entity types some label allows).
 
     fmt (Format): The input format.
     input_path (Path): The input file.
@@ -88,6 +95,8 @@ def convert(
     repair (bool): CrossNER: turn stray I- tags into entity starts.
     offsets (str): JSONL output: "tokens" or "chars" offsets.
     entity_schema (Optional[str]): PURE: see :func:`read_docs`.
+    pair_counts (Optional[PairCounts]): Filled with the candidate pairs under
+        the schema, when one is given.
     RETURNS (ConversionStats): The counts.
     """
     if output_path.suffix not in (".spacy", ".jsonl"):
@@ -96,8 +105,20 @@ def convert(
         raise ConfigError(f"--offsets must be 'tokens' or 'chars', got {offsets!r}.")
     stats = ConversionStats()
     docs = read_docs(fmt, input_path, stats, schema=schema, lang=lang, repair=repair, entity_schema=entity_schema)
+    if schema is not None and schema != AUTO:
+        docs = _with_schema_pairs(docs, load_schema(schema), stats, pair_counts)
     write_docs(docs, output_path, offsets=offsets)
     return stats
+
+
+def _with_schema_pairs(
+    docs: Iterable[Doc], schema: Schema, stats: ConversionStats, counts: Optional[PairCounts]
+) -> Iterator[Doc]:
+    counts = counts if counts is not None else PairCounts()
+    for doc in docs:
+        stored = len(get_pairs(doc))
+        yield from store_candidate_pairs([doc], schema, counts)
+        stats.add("candidate pairs", len(get_pairs(doc)) - stored)
 
 
 @app.command("convert")
@@ -110,8 +131,9 @@ def convert_cli(
         "--schema",
         "-s",
         help=(
-            "Schema path or shipped name to check labels against (default: semeval / redocred / crossner_<dir> / "
-            "none for pure and jsonl; use scierc for SciERC)"
+            "Schema path or shipped name to check labels against; docs without stored pairs get its candidate pairs "
+            "(only entity type pairs its labels allow) (default: semeval / redocred / crossner_<dir> / none for "
+            "pure and jsonl; use scierc for SciERC)"
         ),
     ),
     lang: str = typer.Option("en", "--lang", "-l", help="Language of the tokenizer"),
@@ -128,9 +150,12 @@ def convert_cli(
     ACE) or JSONL data to a DocBin (.spacy) or JSONL file with entities, gold
     relations and candidate pairs, and print the counts."""
     msg = Printer()
+    pair_counts = PairCounts()
     options = {"schema": schema, "lang": lang, "repair": repair, "offsets": offsets, "entity_schema": entity_schema}
-    stats = convert(fmt, input_path, output_path, **options)
+    stats = convert(fmt, input_path, output_path, pair_counts=pair_counts, **options)
     msg.good(f"Wrote {stats.counts['docs']} docs to {output_path}")
+    if schema is not None and schema != AUTO:
+        pair_counts.report(msg, load_schema(schema))
     msg.table(stats.rows(), header=("Count", "Value"), divider=True, aligns=("l", "r"))
     if stats.labels:
         msg.table(stats.label_rows(), header=("Label", "Gold records"), divider=True, aligns=("l", "r"))

@@ -43,6 +43,7 @@ def evaluate_cli(
     from ..data.schema import load_schema
     from ..errors import ConfigError
     from ..evaluation import evaluate_docs, find_schema, headline, sample_docs
+    from ..pairs import PairCounts
 
     msg = Printer()
     import_user_code(code)
@@ -54,6 +55,7 @@ def evaluate_cli(
     if loaded is None:
         raise ConfigError(f"The pipeline at {model} has no component with a schema; pass --schema.")
     docs = sample_docs(list(read_docs(test_path, spacy.blank("en"))), n_docs, seed)
+    PairCounts().count(docs, loaded).report(msg, loaded)
     result = evaluate_docs(nlp, docs, loaded, semeval=semeval, batch_size=batch_size, rel_plus=rel_plus)
     result = {
         "label": label or str(model),

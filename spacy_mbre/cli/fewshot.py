@@ -44,11 +44,13 @@ def fewshot_cli(
 
     from ..data.readers.corpus import read_docs, write_docs
     from ..data.schema import load_schema
+    from ..pairs import PairCounts
     from ..training.fewshot import split_docs
 
     msg = Printer()
     loaded = load_schema(schema)
     docs = list(read_docs(input_path, spacy.blank("en")))
+    PairCounts().count(docs, loaded).report(msg, loaded)
     split = split_docs(docs, loaded, k=k, seed=seed, pool_size=pool_size, include_none=include_none)
     write_docs([docs[i] for i in split.fewshot], fewshot_path)
     write_docs([docs[i] for i in split.pool], pool_path)

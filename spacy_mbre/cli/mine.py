@@ -112,6 +112,13 @@ def mine_cli(
         help="Python file to import first (registers extra functions)",
     ),
     ner: str = typer.Option("en_core_web_sm", "--ner", help="spaCy NER pipeline for raw text input"),
+    type_map: List[str] = typer.Option(
+        [], "--type-map",
+        help=(
+            "NER_LABEL=TYPE: map entity labels (e.g. the --ner pipeline's PERSON, ORG, GPE) onto the schema's types "
+            "before pairing; entities with unmapped labels are dropped; repeatable or comma-separated"
+        ),
+    ),
     limit: Optional[int] = typer.Option(None, "--limit", help="Mine at most this many pairs (in input order)"),
     batch_pairs: int = typer.Option(
         32, "--batch-pairs",
@@ -195,6 +202,7 @@ def mine_cli(
     outputs equal those of an uninterrupted run."""
     import spacy
 
+    from ..data.entity_types import TypeMap
     from ..data.readers.corpus import read_docs
     from ..data.schema import TYPING, load_schema
     from ..errors import ConfigError
@@ -251,7 +259,7 @@ def mine_cli(
     grouping = read_groups(groups, loaded) if groups is not None else None
     examples = collect_examples(read_docs(fewshot, spacy.blank("en")), loaded) if fewshot is not None else []
     report = mine(
-        read_input(input_path, ner),
+        TypeMap.from_items(type_map).map_docs(read_input(input_path, ner)),
         output_dir,
         loaded,
         settings,

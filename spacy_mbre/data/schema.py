@@ -192,6 +192,37 @@ class Schema:
                 allowed.update((t, h) for h, t in label.types)
         return allowed
 
+    @property
+    def is_typed(self) -> bool:
+        """RETURNS (bool): Whether some label of a relation schema constrains
+        the entity types of its pairs."""
+        return self.kind == RELATION and any(label.types for label in self.labels)
+
+    def pair_options(self, head_type: str, tail_type: Optional[str] = None) -> List[LabelOption]:
+        """The options a pair may take under the labels' type constraints.
+
+        An option fits when its label has no ``types``, or when the relation
+        it stands for runs between entity types its label allows: for an
+        option that swaps head and tail (``Label(e2,e1)``) the pair's tail
+        type must be the label's head type; an undirected label fits either
+        order. In the typing mode (``tail_type`` None) every option fits.
+
+        head_type (str): The entity label of the pair's first span (e1).
+        tail_type (Optional[str]): The entity label of its second span (e2);
+            None for a single span (typing mode).
+        RETURNS (List[LabelOption]): The options, in schema order.
+        """
+        if tail_type is None or not self.is_typed:
+            return list(self._options.values())
+        return [option for option in self._options.values() if self._fits(option, head_type, tail_type)]
+
+    def _fits(self, option: LabelOption, head_type: str, tail_type: str) -> bool:
+        label = self._by_name[option.label]
+        if not label.types:
+            return True
+        head, tail = (tail_type, head_type) if option.reverse else (head_type, tail_type)
+        return (head, tail) in label.types or (not label.directed and (tail, head) in label.types)
+
     # ------------------------------------------------------------------- I/O
     def to_dict(self) -> Dict[str, Any]:
         """RETURNS (Dict[str, Any]): The schema as written to a file."""

@@ -46,6 +46,7 @@ from ..data.schema import TYPING, Schema
 from ..errors import ConfigError
 from ..llm.gateway import USAGE_KEYS, LLMGateway
 from ..llm.journal import Journal, doc_fingerprint
+from ..pairs import PairCounts
 from .decider import LabelDecider
 from .proposers import LocalProposer
 from .queries import MINING_KEY, mining_pairs
@@ -75,11 +76,16 @@ class Prepared:
     n_pairs: int = field(default=0)
 
 
-def prepare_docs(docs: Iterable[Doc], schema: Schema, limit: Optional[int] = None) -> Iterator[Prepared]:
+def prepare_docs(
+    docs: Iterable[Doc], schema: Schema, limit: Optional[int] = None, counts: Optional[PairCounts] = None
+) -> Iterator[Prepared]:
     """docs (Iterable[Doc]): Input docs with entities (and maybe gold).
     schema (Schema): The schema.
     limit (Optional[int]): Max number of pairs in total (the last doc's pairs
         are cut); None = all.
+    counts (Optional[PairCounts]): Filled with each doc's number of candidate
+        pairs under the schema (before the limit), so that docs with entities
+        but no pair are reported.
     YIELDS (Prepared): The docs in input order.
     """
     remaining = limit
@@ -88,6 +94,8 @@ def prepare_docs(docs: Iterable[Doc], schema: Schema, limit: Optional[int] = Non
             break
         gold = [relation_to_record(r) for r in get_relations(doc) if r.source == "gold"]
         pairs = mining_pairs(doc, schema)
+        if counts is not None:
+            counts.add(doc, len(pairs))
         if schema.kind == TYPING:
             doc.ents = [Span(doc, e.start, e.end, label=HIDDEN_LABEL) for e in doc.ents]
             pairs = [Pair(Span(doc, p.head.start, p.head.end, label=HIDDEN_LABEL)) for p in pairs]

@@ -16,44 +16,35 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from spacy.tokens import Doc
 
-from ..data.relations import Pair, PairKey, Relation, get_pairs, get_relations, pair_key
-from ..data.schema import RELATION, TYPING, LabelOption, Schema
-from ..pairs import PairSettings, generate_pairs
+from ..data.relations import Pair, PairKey, Relation, get_relations, pair_key
+from ..data.schema import LabelOption, Schema
+from ..pairs import candidate_pairs
 
 MINING_KEY = "mbre_mining"
 
 
 def mining_pairs(doc: Doc, schema: Schema) -> List[Pair]:
-    """The pairs the mining stages ask about, in a fixed order.
+    """The pairs the mining stages ask about, in a fixed order: the schema's
+    candidate pairs (:func:`spacy_mbre.pairs.candidate_pairs`).
 
     doc (Doc): The doc. Uses ``doc._.candidate_pairs`` when the doc has any,
-        else generates pairs from ``doc.ents``.
-    schema (Schema): The schema; decides typing vs relation mode and whether
-        pairs are asked once in text order (``expand_directions``).
+        else generates pairs from ``doc.ents``; in the relation mode only
+        pairs whose entity types some label allows.
+    schema (Schema): The schema; decides typing vs relation mode, the allowed
+        type pairs and whether pairs are asked once in text order
+        (``expand_directions``).
     RETURNS (List[Pair]): The pairs.
     """
-    typing = schema.kind == TYPING
-    pairs = [p for p in get_pairs(doc) if (p.tail is None) == typing]
-    if not pairs:
-        settings = PairSettings(
-            mode=TYPING if typing else RELATION,
-            both_directions=not schema.expand_directions,
-            max_pairs=None,
-        )
-        pairs = generate_pairs(doc, settings)
-    if typing:
-        return pairs
-    if schema.expand_directions:
-        seen: Set[PairKey] = set()
-        ordered = []
-        for p in pairs:
-            first, second = (p.head, p.tail) if p.head.start <= p.tail.start else (p.tail, p.head)
-            key = pair_key(first, second)
-            if key not in seen:
-                seen.add(key)
-                ordered.append(Pair(first, second))
-        pairs = ordered
-    return pairs
+    return candidate_pairs(doc, schema)
+
+
+def pair_options(schema: Schema, pair: Pair) -> List[LabelOption]:
+    """schema (Schema): The schema.
+    pair (Pair): The pair as asked (see module docs).
+    RETURNS (List[LabelOption]): The options whose label's type constraints
+        the pair satisfies (every option for an untyped schema).
+    """
+    return schema.pair_options(pair.head.label_, pair.tail.label_ if pair.tail is not None else None)
 
 
 def context_span(doc: Doc, pair: Pair) -> Tuple[int, int]:

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from wasabi import Printer
 
 from ..data.schema import Schema
+from ..pairs import PairCounts
 from .examples import ExamplePool, PairExample
 from .grouping import Grouping, group_schema
 
@@ -105,7 +106,9 @@ def mine(
         **(extra_settings or {}),
     }
     journal = Journal(output_dir / "journal.jsonl", run_settings)
-    prepared = list(prepare_docs(docs, schema, limit=limit))
+    counts = PairCounts()
+    prepared = list(prepare_docs(docs, schema, limit=limit, counts=counts))
+    counts.report(msg, schema)
     proposer_text = f", proposer {settings.proposer!r}" if settings.strategy == "mbre" else ""
     msg.info(
         f"Mining {sum(p.n_pairs for p in prepared)} pairs in {len(prepared)} docs with strategy "

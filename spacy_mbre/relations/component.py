@@ -34,11 +34,11 @@ from spacy.training import Example, validate_examples, validate_get_examples
 from spacy.vocab import Vocab
 from thinc.api import Config, Model, Optimizer
 
-from ..data.relations import Pair, Relation, add_relations, get_pairs, get_relations, remove_relations
+from ..data.relations import Pair, Relation, add_relations, get_relations, remove_relations
 from ..data.schema import RELATION, TYPING, Schema, load_schema
 from ..data.soft_labels import align_soft_targets, get_soft_targets
 from ..errors import ConfigError
-from ..pairs.generate import PairSettings, generate_pairs
+from ..pairs import PairSettings, candidate_pairs
 from .clm import select_candidates, warmup_steps
 from .markers import EncodedPair, MarkerFeaturizer
 from .packing import NONE, LevitatedPacker, ModelInput
@@ -126,7 +126,10 @@ def make_relation_classifier(
         ``spacy-mbre.MarkerRelationModel.v1``.
     task (str): "relation" (pairs) or "typing" (single spans, fine-grained types).
     schema (Optional[str]): A schema path or shipped name ("semeval",
-        "crossner_politics"...): gives the labels (options) and directions.
+        "crossner_politics"...): gives the labels (options) and directions;
+        with label ``types``, which pairs are classified and which options
+        each pair may take (others get probability 0). The scorer is told it
+        too (see ``spacy-mbre.relation_scorer.v1``'s ``semeval = null``).
     threshold (Optional[float]): Softmax: the best option is kept if its
         probability is at least this; sigmoid (multi_label): every option at
         or above it is kept. None = 0.0 (softmax) / 0.5 (multi_label).
@@ -348,27 +351,30 @@ class RelationClassifier(TrainablePipe):
     def doc_pairs(self, doc: Doc) -> List[Pair]:
         """The pairs this component classifies on a doc: its candidate pairs
         of the right kind, or pairs made with the component's PairSettings if
-        it has none. With a direction-expanding schema, pairs are put in text
-        order (the option says the direction).
+        it has none; with a typed schema only pairs whose entity types some
+        label allows. With a direction-expanding schema, pairs are put in text
+        order (the option says the direction). See
+        :func:`spacy_mbre.pairs.candidate_pairs`.
 
         doc (Doc): The doc.
         RETURNS (List[Pair]): The pairs.
         """
-        typing = self.task == TYPING
-        pairs = [p for p in get_pairs(doc) if p.is_typing == typing]
-        if not pairs:
-            pairs = generate_pairs(doc, self.pair_settings)
-        if self._expands:
-            seen: Set[Tuple[int, int, int, int]] = set()
-            ordered = []
-            for pair in pairs:
-                if pair.tail is not None and pair.tail.start < pair.head.start:
-                    pair = Pair(pair.tail, pair.head)
-                if pair.key not in seen:
-                    seen.add(pair.key)
-                    ordered.append(pair)
-            pairs = ordered
-        return pairs
+        return candidate_pairs(doc, self.schema, self.pair_settings)
+
+    def option_mask(self, pair: Pair) -> Optional[numpy.ndarray]:
+        """Which of the component's options a pair may take under the schema's
+        label types ("no relation" always).
+
+        pair (Pair): A pair.
+        RETURNS (Optional[numpy.ndarray]): A boolean row over ``labels``, or
+            None when every option is allowed (no schema, an untyped schema,
+            the typing task).
+        """
+        if self.schema is None or self.task != RELATION or pair.tail is None or not self.schema.is_typed:
+            return None
+        allowed = {o.name for o in self.schema.pair_options(pair.head.label_, pair.tail.label_)}
+        mask = numpy.array([i == 0 or label in allowed for i, label in enumerate(self.labels)], dtype=bool)
+        return None if mask.all() else mask
 
     # ------------------------------------------------------------ prediction
     def _activate(self, scores: numpy.ndarray) -> numpy.ndarray:
@@ -422,6 +428,7 @@ class RelationClassifier(TrainablePipe):
         if fit_index:
             probs_all[fit_index] = self._score_inputs(inputs)[[rows[i] for i in fit_index]]
         fits_all = numpy.array([row is not None for row in rows], dtype=bool)
+        self._mask_options(probs_all, [p for pairs in doc_pairs for p in pairs])
         probs, fits = [], []
         offset = 0
         for pairs in doc_pairs:
@@ -429,6 +436,22 @@ class RelationClassifier(TrainablePipe):
             fits.append(fits_all[offset : offset + len(pairs)])
             offset += len(pairs)
         return PairScores(pairs=doc_pairs, probs=probs, fits=fits)
+
+    def _mask_options(self, probs: numpy.ndarray, pairs: Sequence[Pair]) -> None:
+        """Give options a pair's entity types do not allow probability 0 (with
+        a typed schema); softmax rows are renormalised over what is left.
+
+        probs (numpy.ndarray): (n_pairs, n_labels) probabilities, changed in place.
+        pairs (Sequence[Pair]): The pairs of the rows.
+        """
+        for row, pair in enumerate(pairs):
+            mask = self.option_mask(pair)
+            if mask is None:
+                continue
+            probs[row, ~mask] = 0.0
+            total = probs[row].sum()
+            if not self.multi_label and total > 0:
+                probs[row] /= total
 
     def _to_relation(self, pair: Pair, index: int, score: float) -> Relation:
         option = self.labels[index]
@@ -766,7 +789,12 @@ class RelationClassifier(TrainablePipe):
         validate_examples(examples, "RelationClassifier.score")
         if self.scorer is None:
             return {}
-        options = {"no_relation_label": self.no_relation, "source": PREDICTED, "typing": self.task == TYPING}
+        options = {
+            "no_relation_label": self.no_relation,
+            "source": PREDICTED,
+            "typing": self.task == TYPING,
+            "schema": self.schema,
+        }
         options.update(kwargs)
         return self.scorer(examples, **options)
 

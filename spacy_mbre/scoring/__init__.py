@@ -16,6 +16,7 @@ from .semeval import (
     SEMEVAL_LABELS,
     SEMEVAL_OTHER,
     SEMEVAL_RELATIONS,
+    is_semeval_schema,
     read_semeval_answers,
     score_semeval_files,
     score_semeval_labels,
@@ -165,7 +166,7 @@ def make_relation_scorer(
     no_relation_label: str = DEFAULT_NO_RELATION,
     source: Optional[str] = None,
     gold_source: Optional[str] = "gold",
-    semeval: bool = False,
+    semeval: Optional[bool] = False,
     rel_plus: bool = False,
     typing: bool = False,
     prefix: Optional[str] = None,
@@ -179,10 +180,15 @@ def make_relation_scorer(
         source = "predicted"
         semeval = true
 
-    The arguments are those of :func:`score_relations`. The returned callable
-    takes ``(examples, **kwargs)`` like spaCy's scorers; keyword arguments
-    naming one of these options override it, others (spaCy passes its own
-    scorer settings) are ignored.
+    The arguments are those of :func:`score_relations`, except that
+    ``semeval = null`` takes SemEval-ness from the schema: the official score
+    is added when the ``schema`` keyword the component passes (``mbre_relations``
+    passes its schema, and its ``no_relation`` as ``no_relation_label``) is
+    SemEval's (:func:`.semeval.is_semeval_schema`). A config for any schema
+    (``configs/relations.cfg``) needs no scorer edits that way. The returned
+    callable takes ``(examples, **kwargs)`` like spaCy's scorers; keyword
+    arguments naming one of these options override it, others (spaCy passes
+    its own scorer settings) are ignored.
 
     RETURNS (Callable[..., Dict[str, Any]]): The scoring function.
     """
@@ -198,6 +204,8 @@ def make_relation_scorer(
 
     def relation_scorer(examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
         options = {**defaults, **{k: v for k, v in kwargs.items() if k in _OPTIONS}}
+        if options["semeval"] is None:
+            options["semeval"] = is_semeval_schema(kwargs.get("schema"))
         return score_relations(examples, **options)
 
     return relation_scorer
@@ -208,6 +216,7 @@ __all__ = [
     "SEMEVAL_LABELS",
     "SEMEVAL_OTHER",
     "SEMEVAL_RELATIONS",
+    "is_semeval_schema",
     "make_relation_scorer",
     "read_semeval_answers",
     "relation_keys",

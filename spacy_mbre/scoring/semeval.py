@@ -61,6 +61,22 @@ _DIRECTION = re.compile(r"\(e[12],e[12]\)$")
 _LINE = re.compile(r"^([0-9]+)\t(.+)$")
 
 
+SEMEVAL_SCHEMAS = ("semeval", "semeval2010_task8")
+
+
+def is_semeval_schema(schema: Optional[Any]) -> bool:
+    """schema (Optional[Schema]): A schema, or None.
+    RETURNS (bool): Whether it is SemEval-2010 Task 8's (the shipped one, or
+        any schema with its nine relation types in expanded directions), so
+        that the official score applies.
+    """
+    if schema is None or getattr(schema, "kind", None) != "relation":
+        return False
+    if schema.name in SEMEVAL_SCHEMAS:
+        return True
+    return bool(schema.expand_directions) and set(schema.label_names) == set(SEMEVAL_RELATIONS)
+
+
 def strip_direction(label: str) -> str:
     """label (str): A 19-way label such as "Cause-Effect(e2,e1)".
     RETURNS (str): The label without its direction, e.g. "Cause-Effect".

@@ -21,9 +21,10 @@ from typing import Dict, List, Optional, Sequence
 
 from spacy.tokens import Doc
 
-from ..data.relations import get_pairs, get_relations, pair_key
+from ..data.relations import get_relations, pair_key
 from ..data.schema import TYPING, Schema
 from ..errors import ConfigError
+from ..pairs import candidate_pairs
 
 
 @dataclass
@@ -44,15 +45,17 @@ class FewShotSplit:
 
 
 def unit_classes(doc: Doc, schema: Schema) -> List[str]:
-    """doc (Doc): A doc with gold records and candidate pairs.
+    """doc (Doc): A doc with gold records (and candidate pairs).
     schema (Schema): The schema the classes come from.
-    RETURNS (List[str]): One class per candidate unit of the doc (pairs in
-        relation mode, single spans in typing mode): the option name of each
+    RETURNS (List[str]): One class per candidate unit of the doc (its
+        candidate pairs under the schema, see
+        :func:`spacy_mbre.pairs.candidate_pairs`; single spans in typing
+        mode): the option name of each
         gold record on it, or ``schema.no_relation`` if it has none. Gold
         records on spans that are not candidate units count too.
     """
     typing = schema.kind == TYPING
-    units = [p for p in get_pairs(doc) if (p.tail is None) == typing]
+    units = candidate_pairs(doc, schema)
     by_unit: Dict[tuple, List[str]] = {}
     for rel in get_relations(doc, source="gold"):
         if (rel.tail is None) != typing or rel.label == schema.no_relation or rel.label not in schema:

@@ -171,7 +171,8 @@ def label_pool(
     component (str): The classifier's name.
     batch_size (int): Docs per prediction call.
     RETURNS (Dict[str, Any]): Statistics: pairs, pairs whose argmax is a
-        relation, mean entropy (nats) and mean max probability.
+        relation, mean entropy (nats), mean max probability, and docs with
+        entities but no candidate pair (under a typed schema).
     """
     import spacy
 
@@ -180,7 +181,7 @@ def label_pool(
     for path, pipe in zip(teachers, pipes):
         if list(pipe.labels) != labels:
             raise ConfigError(f"Teacher {path} has other labels than {teachers[0]}: the teachers must share labels.")
-    n_pairs = n_positive = 0
+    n_pairs = n_positive = n_without_pairs = 0
     entropy = top = 0.0
     for start in range(0, len(docs), batch_size):
         batch = docs[start : start + batch_size]
@@ -189,6 +190,7 @@ def label_pool(
             remove_soft_targets(doc)
         scores = average_scores(pipes, batch)
         for doc, pairs, probs, fits in zip(batch, scores.pairs, scores.probs, scores.fits):
+            n_without_pairs += int(not pairs and len(doc.ents) > 0)
             rows = {pair.key: row for pair, row, fit in zip(pairs, probs, fits) if fit}
             for row in rows.values():
                 n_pairs += 1
@@ -207,6 +209,7 @@ def label_pool(
         "positive_pairs": n_positive,
         "mean_entropy": entropy / n_pairs if n_pairs else None,
         "mean_max_prob": top / n_pairs if n_pairs else None,
+        "docs_without_pairs": n_without_pairs,
     }
 
 
@@ -305,6 +308,8 @@ class SelfTrainer:
                 f"{name}: {stats['docs']} docs, {stats['pairs']} pairs labelled by {len(teachers)} teacher(s); "
                 f"{stats['positive_pairs']} with a relation as argmax"
             )
+            if stats["docs_without_pairs"]:
+                self.msg.warn(f"{name}: {stats['docs_without_pairs']} docs with entities have no candidate pair")
             return {"pool": str(directory / "pool.spacy"), "teachers": [str(t) for t in teachers], **stats}
 
         return Path(self._step(name, run)["pool"])

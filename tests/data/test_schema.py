@@ -80,3 +80,38 @@ def test_unknown_label_lists_known_ones():
     schema = Schema.from_dict(SEMEVAL_LIKE)
     with pytest.raises(SchemaError, match="Known: Cause-Effect, Same-As"):
         schema.get("Causes")
+
+
+TYPED = {
+    "name": "typed",
+    "labels": [
+        {"name": "born_in", "description": "x", "types": [["PER", "LOC"]]},
+        {"name": "works_for", "description": "y", "types": [["PER", "ORG"]]},
+        {"name": "partner", "description": "z", "directed": False, "types": [["ORG", "PER"]]},
+        {"name": "any", "description": "w"},
+    ],
+}
+
+
+def test_pair_options_follow_label_types():
+    schema = Schema.from_dict(TYPED)
+    names = lambda h, t: [o.name for o in schema.pair_options(h, t)]  # noqa: E731
+    assert schema.is_typed
+    assert names("PER", "LOC") == ["born_in", "any"]
+    assert names("LOC", "PER") == ["any"]
+    assert names("PER", "ORG") == ["works_for", "partner", "any"]  # undirected: either order
+    assert names("ORG", "PER") == ["partner", "any"]
+    assert names("PER", None) == schema.option_names  # a single span: every option
+
+
+def test_pair_options_with_expanded_directions():
+    schema = Schema.from_dict({**TYPED, "expand_directions": True})
+    names = lambda h, t: [o.name for o in schema.pair_options(h, t)]  # noqa: E731
+    assert names("PER", "LOC") == ["born_in(e1,e2)", "any(e1,e2)", "any(e2,e1)"]
+    assert names("LOC", "PER") == ["born_in(e2,e1)", "any(e1,e2)", "any(e2,e1)"]
+
+
+def test_untyped_schema_offers_every_option():
+    schema = Schema.from_dict(SEMEVAL_LIKE)
+    assert not schema.is_typed
+    assert schema.pair_options("ENTITY", "ENTITY") == schema.options

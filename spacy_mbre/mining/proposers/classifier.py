@@ -13,8 +13,9 @@ Per pair, the proposer stores (``doc.user_data["mbre_mining"]``, stage
 ``"clf"``, see :mod:`spacy_mbre.mining.record`) the classifier's probability
 of every option, of "no relation", and the proposed options: the ``top_m``
 most probable options (never "no relation") whose probability is at least
-``min_prob``. Pairs the classifier could not encode (longer than the
-encoder's limit) get no proposal. The Label Decision's ``combined`` rule
+``min_prob``; with a typed schema, only options the pair's entity types
+allow. Pairs the classifier could not encode (longer than the encoder's
+limit) get no proposal. The Label Decision's ``combined`` rule
 (:mod:`spacy_mbre.mining.decision`) uses the stored probabilities.
 """
 import hashlib
@@ -149,7 +150,9 @@ class ClassifierProposer:
                 if not fit:
                     entries[pair.key] = [{"probs": None, "none": None, "proposed": []}]
                     continue
+                mask = self.classifier.option_mask(pair)
                 ranked = sorted(range(1, len(row)), key=lambda i: (-float(row[i]), i))
+                ranked = [i for i in ranked if mask is None or mask[i]]
                 proposed = [self.labels[i] for i in ranked[: self.top_m] if float(row[i]) >= self.min_prob]
                 entries[pair.key] = [{
                     "probs": {self.labels[i]: round(float(row[i]), PROB_DIGITS) for i in range(1, len(row))},

@@ -10,9 +10,11 @@ query comes last: the text with marked entities, the statement with the
 entity texts filled in, ``Answer:``. ``Question.options`` is ("yes", "no").
 
 Which options are verified: ``candidates="all"`` (the ``binary`` strategy:
-every option) or ``"proposed"`` (the ``mbre`` strategy: the options the
-proposers — the classifier proposer, then the grouped multi-class stage —
-stored for the pair on the doc, each asked once).
+every option the pair's entity types allow — all of them for an untyped
+schema, one for a pair whose types only one label accepts) or
+``"proposed"`` (the ``mbre`` strategy: the allowed options the proposers —
+the classifier proposer, then the grouped multi-class stage — stored for the
+pair on the doc, each asked once).
 """
 from typing import Any, Dict, List, Sequence
 
@@ -22,7 +24,7 @@ from ....data.schema import Schema
 from ....errors import ConfigError
 from ....llm.types import BINARY
 from ...examples import ExamplePool
-from ...queries import fill, generic, marked_text, statement
+from ...queries import fill, generic, marked_text, pair_options, statement
 from ...record import BIN, CLF, MC, NO, YES, pair_records, set_stage
 from ..base import MiningTask, Planned, read_template
 from .parser import parse_binary
@@ -67,16 +69,16 @@ class BinaryVerifyTask(MiningTask):
         """
         pairs = self.pairs(doc)
         if self.candidates == "all":
-            names = self.schema.option_names
-            return [(pair, name) for pair in pairs for name in names]
+            return [(pair, option.name) for pair in pairs for option in pair_options(self.schema, pair)]
         records = pair_records(doc)
         out: List[Planned] = []
         for pair in pairs:
+            allowed = {option.name for option in pair_options(self.schema, pair)}
             seen: List[str] = []
             record = records.get(pair.key, {})
             for entry in [*record.get(CLF, []), *record.get(MC, [])]:
                 for name in entry.get("proposed", []):
-                    if name not in seen:
+                    if name not in seen and name in allowed:
                         seen.append(name)
             out.extend((pair, name) for name in seen)
         return out

@@ -17,18 +17,26 @@ filters):
 reads token probabilities scores every option in one forward pass; single
 letters are single tokens. See :func:`.parser.propose` for how proposals are
 made from probabilities.
+
+With a typed schema a pair is only offered the options its entity types
+allow (:meth:`~spacy_mbre.data.schema.Schema.pair_options`): each group is
+cut to those options (keys A, B, … over what is left, in-context examples
+drawn for the cut group) and a group with none left is not asked. An untyped
+schema (SemEval, Re-DocRED) asks every group in full, as before.
 """
 import string
-from typing import Any, Dict, List, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
 
+from ....data.relations import Pair
 from ....data.schema import Schema
 from ....errors import ConfigError
 from ....llm.types import MULTICLASS
 from ...examples import ExamplePool
 from ...grouping import Grouping
-from ...queries import generic, marked_text, none_statement, statement
+from ...queries import generic, marked_text, none_statement, pair_options, statement
 from ...record import MC, NONE, set_stage
 from ..base import MiningTask, Planned, option_mass, read_template
 from .parser import parse_choice, propose
@@ -49,6 +57,19 @@ def option_keys(names: Sequence[str], style: str) -> List[str]:
     if len(names) <= 26:
         return list(string.ascii_uppercase[: len(names)])
     return [str(i + 1) for i in range(len(names))]
+
+
+@dataclass(frozen=True)
+class GroupQuestion:
+    """What one multi-class question offers: a group, cut to the options the
+    pair's entity types allow.
+
+    group (int): The group's index in the grouping.
+    options (Tuple[str, ...]): The option names offered, in group order.
+    """
+
+    group: int
+    options: Tuple[str, ...]
 
 
 class GroupedMultiClassTask(MiningTask):
@@ -101,23 +122,38 @@ class GroupedMultiClassTask(MiningTask):
         """RETURNS (List[List[str]]): Option names per group."""
         return self.grouping.groups
 
-    def keys(self, group: int) -> List[str]:
-        """group (int): Group index.
-        RETURNS (List[str]): The answer keys of the group's options.
+    def keys(self, question: GroupQuestion) -> List[str]:
+        """question (GroupQuestion): A (possibly cut) group.
+        RETURNS (List[str]): The answer keys of its options.
         """
-        return option_keys(self.groups[group], self.option_keys)
+        return option_keys(question.options, self.option_keys)
+
+    def questions(self, pair: Pair) -> List[GroupQuestion]:
+        """pair (Pair): A pair.
+        RETURNS (List[GroupQuestion]): The groups asked about the pair, each
+            cut to the options its entity types allow; groups left empty are
+            not asked.
+        """
+        allowed = {option.name for option in pair_options(self.schema, pair)}
+        out = []
+        for g, group in enumerate(self.groups):
+            options = tuple(name for name in group if name in allowed)
+            if options:
+                out.append(GroupQuestion(g, options))
+        return out
 
     def plan(self, doc: Doc) -> List[Planned]:
         """doc (Doc): The doc.
-        RETURNS (List[Planned]): (pair, group index) for every pair and group.
+        RETURNS (List[Planned]): (pair, GroupQuestion) for every pair and
+            every group with an option the pair allows.
         """
-        return [(pair, g) for pair in self.pairs(doc) for g in range(len(self.groups))]
+        return [(pair, question) for pair in self.pairs(doc) for question in self.questions(pair)]
 
     def prefix_data(self, prefix_id: Any) -> Dict[str, Any]:
-        """prefix_id (Any): The group index.
-        RETURNS (Dict[str, Any]): Template data of the group's shared part.
+        """prefix_id (Any): The GroupQuestion.
+        RETURNS (Dict[str, Any]): Template data of the question's shared part.
         """
-        group = self.groups[prefix_id]
+        group = list(prefix_id.options)
         keys = self.keys(prefix_id)
         key_of = dict(zip(group, keys))
         examples = []
@@ -137,26 +173,26 @@ class GroupedMultiClassTask(MiningTask):
 
     def render(self, doc: Doc, planned: Planned) -> Any:
         """doc (Doc): The doc.
-        planned (Planned): (pair, group index).
+        planned (Planned): (pair, GroupQuestion).
         RETURNS (Question): The prompt.
         """
-        pair, g = planned
-        keys = self.keys(g)
+        pair, question = planned
+        keys = self.keys(question)
         query = {
             "text": marked_text(doc, pair),
             "statements": [
                 {"key": key, "statement": statement(self.schema.option(name), pair)}
-                for name, key in zip(self.groups[g], keys)
+                for name, key in zip(question.options, keys)
             ],
             "none_statement": none_statement(self.schema, pair),
         }
-        return self._render(g, query, [*keys, NONE])
+        return self._render(question, query, [*keys, NONE])
 
     def record(self, doc: Doc, plan: Sequence[Planned], answers: Sequence[str]) -> Dict[str, int]:
         """Parse the answers, make proposals and store them on the doc.
 
         doc (Doc): The doc.
-        plan (Sequence[Planned]): (pair, group index) per question.
+        plan (Sequence[Planned]): (pair, GroupQuestion) per question.
         answers (Sequence[str]): The answers.
         RETURNS (Dict[str, int]): "prompts" and "unparseable" counts.
         """
@@ -164,20 +200,20 @@ class GroupedMultiClassTask(MiningTask):
         for pair, _ in plan:
             entries.setdefault(pair.key, [])
         unparseable = 0
-        for (pair, g), answer in zip(plan, answers):
-            entry = self.parse(g, answer)
+        for (pair, question), answer in zip(plan, answers):
+            entry = self.parse(question, answer)
             unparseable += entry["choice"] is None
             entries[pair.key].append(entry)
         set_stage(doc, MC, entries)
         return {"prompts": len(plan), "unparseable": unparseable}
 
-    def parse(self, group: int, answer: str) -> Dict[str, Any]:
-        """group (int): The group index.
+    def parse(self, question: GroupQuestion, answer: str) -> Dict[str, Any]:
+        """question (GroupQuestion): The (possibly cut) group asked.
         answer (str): The model's answer (an Answer with probs, or a str).
         RETURNS (Dict[str, Any]): The stored entry (see spacy_mbre.mining.record).
         """
-        names = self.groups[group]
-        keys = self.keys(group)
+        names = list(question.options)
+        keys = self.keys(question)
         name_of = {**dict(zip(keys, names)), NONE: NONE}
         key = parse_choice(answer, [*keys, NONE])
         choice = name_of[key] if key is not None else None
@@ -186,7 +222,7 @@ class GroupedMultiClassTask(MiningTask):
         if raw_probs is not None:
             probs = {name_of[k]: float(raw_probs.get(k, 0.0)) for k in [*keys, NONE]}
         return {
-            "group": group,
+            "group": question.group,
             "answer": str(answer),
             "choice": choice,
             "probs": probs,
