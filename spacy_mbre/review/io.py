@@ -8,7 +8,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..data.readers.common import NlpOrVocab, get_nlp
+from ..data.readers.common import NlpOrVocab, get_nlp, json_lines
 from ..errors import ConfigError, DataError
 from . import doccano, prodigy
 from .common import REJECT_MODES, REJECT_NEGATIVE, ReviewedTask, ReviewStats, TaskError, gold_doc, shown_relations
@@ -71,23 +71,14 @@ def read_review(
     fmt = _format(fmt)
     path = Path(path)
     pipeline: Language = get_nlp(nlp)
-    if not path.exists():
-        raise DataError(path, None, "file not found")
-    with path.open(encoding="utf8") as file_:
-        for line_no, line in enumerate(file_, 1):
-            if not line.strip():
-                continue
-            try:
-                data = srsly.json_loads(line)
-            except ValueError as err:
-                raise DataError(path, line_no, f"not valid JSON: {err}") from None
-            try:
-                if fmt == ReviewFormat.prodigy:
-                    yield prodigy.task_to_reviewed(data, pipeline.vocab)
-                else:
-                    yield doccano.task_to_reviewed(data, pipeline)
-            except TaskError as err:
-                raise DataError(path, line_no, str(err)) from None
+    for line_no, data in json_lines(path):
+        try:
+            if fmt == ReviewFormat.prodigy:
+                yield prodigy.task_to_reviewed(data, pipeline.vocab)
+            else:
+                yield doccano.task_to_reviewed(data, pipeline)
+        except TaskError as err:
+            raise DataError(path, line_no, str(err)) from None
 
 
 def import_review(

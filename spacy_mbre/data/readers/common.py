@@ -1,12 +1,16 @@
 """Helpers shared by the dataset converters."""
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple, Union
+from pathlib import Path
+from typing import Any, Iterator, List, Optional, Sequence, Tuple, Union
 
 import spacy
+import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+
+from ...errors import DataError
 
 ID_KEY = "mbre_id"
 META_KEY = "mbre_meta"
@@ -103,3 +107,25 @@ def strip_space_tokens(doc: Doc, start: int, end: int) -> Optional[Tuple[int, in
     while end > start and doc[end - 1].is_space:
         end -= 1
     return (start, end) if start < end else None
+
+
+def json_lines(path: Union[str, Path]) -> Iterator[Tuple[int, Any]]:
+    """Read a JSONL file, skipping blank lines.
+
+    path (Union[str, Path]): The file.
+    YIELDS (Tuple[int, Any]): The 1-based line number and the parsed value.
+    RAISES (DataError): The file does not exist, or a line is not valid JSON
+        (naming the file and line).
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path, None, "file not found")
+    with path.open(encoding="utf8") as file_:
+        for line_no, line in enumerate(file_, 1):
+            if not line.strip():
+                continue
+            try:
+                data = srsly.json_loads(line)
+            except ValueError as err:
+                raise DataError(path, line_no, f"not valid JSON: {err}") from None
+            yield line_no, data

@@ -52,7 +52,7 @@ from spacy.tokens import Doc, Span
 from ...errors import DataError
 from ..relations import Pair, Relation, get_pairs, get_relations, set_pairs, set_relations
 from ..schema import Schema, load_schema
-from .common import ID_KEY, META_KEY, WEIGHT_KEY, ConversionStats, NlpOrVocab, get_nlp
+from .common import ID_KEY, META_KEY, WEIGHT_KEY, ConversionStats, NlpOrVocab, get_nlp, json_lines
 
 TOKENS = "tokens"
 CHARS = "chars"
@@ -90,22 +90,13 @@ def read_jsonl(
     nlp = get_nlp(nlp)
     known = load_schema(schema) if schema is not None else None
     stats = stats if stats is not None else ConversionStats()
-    if not path.exists():
-        raise DataError(path, None, "file not found")
-    with path.open(encoding="utf8") as file_:
-        for line_no, line in enumerate(file_, 1):
-            if not line.strip():
-                continue
-            try:
-                data = srsly.json_loads(line)
-            except ValueError as err:
-                raise DataError(path, line_no, f"not valid JSON: {err}") from None
-            try:
-                doc = record_to_doc(data, nlp, schema=known, alignment_mode=alignment_mode)
-            except _RecordError as err:
-                raise DataError(path, line_no, str(err)) from None
-            _count(doc, stats)
-            yield doc
+    for line_no, data in json_lines(path):
+        try:
+            doc = record_to_doc(data, nlp, schema=known, alignment_mode=alignment_mode)
+        except _RecordError as err:
+            raise DataError(path, line_no, str(err)) from None
+        _count(doc, stats)
+        yield doc
 
 
 def _count(doc: Doc, stats: ConversionStats) -> None:

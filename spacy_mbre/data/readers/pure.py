@@ -41,7 +41,6 @@ entities of the sentence, and labels unknown to the schemas.
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple, Union
 
-import srsly
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -50,7 +49,7 @@ from ...errors import DataError
 from ...pairs.generate import PairSettings, generate_pairs
 from ..relations import Relation, set_pairs, set_relations
 from ..schema import Schema, load_schema
-from .common import ID_KEY, META_KEY, ConversionStats, NlpOrVocab, get_vocab
+from .common import ID_KEY, META_KEY, ConversionStats, NlpOrVocab, get_vocab, json_lines
 
 SPANS_KEY = "sc"
 
@@ -95,32 +94,23 @@ def read_pure(
         max_pairs=None,
         allowed_types=relation_schema.allowed_type_pairs() if relation_schema is not None else None,
     )
-    if not path.exists():
-        raise DataError(path, None, "file not found")
-    with path.open(encoding="utf8") as file_:
-        for line_no, line in enumerate(file_, 1):
-            if not line.strip():
-                continue
-            try:
-                data = srsly.json_loads(line)
-            except ValueError as err:
-                raise DataError(path, line_no, f"not valid JSON: {err}") from None
-            try:
-                sentences = _read_document(data, relation_schema, entity_types)
-            except _LineError as err:
-                raise DataError(path, line_no, str(err)) from None
-            stats.add("documents")
-            doc_key = str(data.get("doc_key", line_no))
-            for sent_id, (words, entities, relations) in enumerate(sentences):
-                if not entities:
-                    stats.add("sentences without entities")
-                    if not keep_empty:
-                        continue
-                doc = _make_doc(vocab, words, entities, relations, settings, stats)
-                doc.user_data[ID_KEY] = f"{doc_key}:{sent_id}"
-                doc.user_data[META_KEY] = {"doc_key": doc_key, "sent": sent_id, "line": line_no}
-                stats.add("docs")
-                yield doc
+    for line_no, data in json_lines(path):
+        try:
+            sentences = _read_document(data, relation_schema, entity_types)
+        except _LineError as err:
+            raise DataError(path, line_no, str(err)) from None
+        stats.add("documents")
+        doc_key = str(data.get("doc_key", line_no))
+        for sent_id, (words, entities, relations) in enumerate(sentences):
+            if not entities:
+                stats.add("sentences without entities")
+                if not keep_empty:
+                    continue
+            doc = _make_doc(vocab, words, entities, relations, settings, stats)
+            doc.user_data[ID_KEY] = f"{doc_key}:{sent_id}"
+            doc.user_data[META_KEY] = {"doc_key": doc_key, "sent": sent_id, "line": line_no}
+            stats.add("docs")
+            yield doc
 
 
 # (start, end exclusive, type), sentence-relative
