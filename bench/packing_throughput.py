@@ -27,11 +27,10 @@ from typing import Any, Dict, List, Tuple
 
 import spacy
 import torch
+from classifier_throughput import bench_training, relation_pipe, strip
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
-
-from spacy_mbre.data.relations import get_pairs, remove_relations
 
 RESULTS = Path(__file__).parent / "results" / "packing_throughput.json"
 # (name, packing, mdos)
@@ -40,25 +39,6 @@ SETTINGS: List[Tuple[str, str, bool]] = [
     ("packed", "subject", False),
     ("packed_mdos", "subject", True),
 ]
-
-
-def strip(doc: Doc) -> Doc:
-    """doc (Doc): A gold doc.
-    RETURNS (Doc): A copy without gold relations (ents and candidate pairs kept).
-    """
-    copy = doc.copy()
-    remove_relations(copy, "gold")
-    return copy
-
-
-def relation_pipe(nlp: Language) -> Any:
-    """nlp (Language): A pipeline.
-    RETURNS (RelationClassifier): Its (first) mbre_relations component.
-    """
-    for name in nlp.pipe_names:
-        if nlp.get_pipe_meta(name).factory == "mbre_relations":
-            return nlp.get_pipe(name)
-    raise ValueError(f"No mbre_relations component in {nlp.pipe_names}.")
 
 
 def fresh_pipeline(schema: str, examples: List[Example], packing: str, mdos: bool) -> Language:
@@ -88,29 +68,6 @@ def time_inference(nlp: Language, docs: List[Doc], batch_size: int) -> float:
     for _doc in nlp.pipe(inputs, batch_size=batch_size):
         pass
     return time.perf_counter() - start
-
-
-def bench_training(nlp: Language, examples: List[Example], batch: int, steps: int) -> Dict[str, Any]:
-    """Time update steps of `batch` examples."""
-    optimizer = nlp.create_optimizer()
-    batches = [examples[i : i + batch] for i in range(0, len(examples), batch)]
-    nlp.update(batches[0], sgd=optimizer)  # warm-up
-    load_before = os.getloadavg()
-    start = time.perf_counter()
-    n_pairs = 0
-    for step in range(steps):
-        chunk = batches[(step + 1) % len(batches)]
-        n_pairs += sum(len(get_pairs(eg.x)) for eg in chunk)
-        nlp.update(chunk, sgd=optimizer)
-    seconds = time.perf_counter() - start
-    return {
-        "steps": steps,
-        "seconds": seconds,
-        "steps_per_s": steps / seconds,
-        "pairs_per_s": n_pairs / seconds,
-        "loadavg_before": load_before,
-        "loadavg_after": os.getloadavg(),
-    }
 
 
 def main() -> None:
