@@ -55,6 +55,7 @@ from . import visualize  # noqa: E402,F401
 from . import review  # noqa: E402,F401
 from . import explain  # noqa: E402,F401
 from . import pretrain  # noqa: E402,F401
+from . import iterate  # noqa: E402,F401
 # isort: on
 
 
