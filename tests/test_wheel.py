@@ -103,8 +103,10 @@ def test_runtime_dirs_are_what_the_package_reads():
     assert readers == sorted({
         "spacy_mbre/data/schema.py", "spacy_mbre/mining/tasks/base.py", "spacy_mbre/synthesis/prompts.py",
         "spacy_mbre/pretrain/explain.py",
-    })
-    assert "importlib.resources" not in "".join(p.read_text("utf8") for p in PACKAGE.rglob("*.py"))
+    }), "a module reads files next to itself: add its directory to RUNTIME_DIRS and setup.cfg's package_data"
+    assert "importlib.resources" not in "".join(p.read_text("utf8") for p in PACKAGE.rglob("*.py")), (
+        "the package reads resources through importlib.resources: add them to RUNTIME_DIRS and package_data"
+    )
 
 
 def test_package_data_ships_every_data_file():
