@@ -230,13 +230,39 @@ def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
     return "\n".join(lines)
 
 
+def cost_points(report: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The points of the F1-vs-cost plot: one per scored mining run, its cost
+    in LLM seconds *per pair*, so that runs over pools of different sizes
+    share the axis.
+
+    report (Dict[str, Any]): From :func:`build_report`.
+    RETURNS (List[Dict[str, Any]]): Per scored run (F1 known, at least one
+        pair): "x" (LLM seconds per pair), "y" (micro-F1), "pairs", "label"
+        and "text" (the point's annotation).
+    """
+    points = []
+    for row in report["mining"]:
+        if row["f1"] is None or not row["pairs"]:
+            continue
+        points.append({
+            "x": float(row["llm_seconds"]) / row["pairs"],
+            "y": float(row["f1"]),
+            "pairs": row["pairs"],
+            "label": row.get("label", row["strategy"]),
+            "text": f"{row.get('label', row['strategy'])}, {row['pairs']} pairs "
+                    f"({_fmt(row['prompts_per_pair'], 1)} q/pair)",
+        })
+    return points
+
+
 def make_plots(report: Dict[str, Any], output_dir: Path) -> List[Path]:
     """Write the report's PNG plots (matplotlib, Agg backend).
 
     report (Dict[str, Any]): From :func:`build_report`.
     output_dir (Path): Where the PNGs go.
     RETURNS (List[Path]): The written files: f1_vs_llm_time.png (if any
-        mining run was scored), f1_gold_vs_mined.png (if any evaluation),
+        mining run was scored; micro-F1 over LLM seconds per pair, see
+        :func:`cost_points`), f1_gold_vs_mined.png (if any evaluation),
         theta_sweep.png (if a sweep was computed).
     """
     try:
@@ -250,22 +276,17 @@ def make_plots(report: Dict[str, Any], output_dir: Path) -> List[Path]:
 
     output_dir.mkdir(parents=True, exist_ok=True)
     written: List[Path] = []
-    scored = [row for row in report["mining"] if row["f1"] is not None]
-    if scored:
-        fig, ax = plt.subplots(figsize=(5.5, 4))
-        for row in scored:
-            ax.scatter([row["llm_seconds"]], [row["f1"]], s=50)
-            ax.annotate(
-                f"{row['strategy']}, {row['pairs']} pairs ({row['prompts_per_pair']} q/pair)",
-                (row["llm_seconds"], row["f1"]),
-                textcoords="offset points",
-                xytext=(5, 5),
-            )
-        ax.set_xlabel("LLM time (s, summed over calls)")
+    points = cost_points(report)
+    if points:
+        fig, ax = plt.subplots(figsize=(6.5, 4.5))
+        for point in points:
+            ax.scatter([point["x"]], [point["y"]], s=50)
+            ax.annotate(point["text"], (point["x"], point["y"]), textcoords="offset points", xytext=(5, 5), fontsize=8)
+        ax.set_xlabel("LLM seconds per pair (summed over calls / pairs mined)")
         ax.set_ylabel("mined-label micro-F1 vs hidden gold")
-        sizes = sorted({row["pairs"] for row in scored})
+        sizes = sorted({point["pairs"] for point in points})
         ax.set_title(f"Mining strategies ({', '.join(map(str, sizes))} pairs)")
-        ax.set_xlim(left=0)
+        ax.set_xlim(0, 1.25 * max(point["x"] for point in points) or 1.0)
         ax.set_ylim(0, 1)
         ax.grid(alpha=0.3)
         written.append(_save(fig, output_dir / "f1_vs_llm_time.png"))
@@ -314,6 +335,8 @@ def _save(fig: Any, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
     fig.tight_layout()
-    fig.savefig(path, dpi=120)
+    # "tight" grows the saved area to every artist, so annotations that reach
+    # past the axes (long labels at the right edge) are not clipped.
+    fig.savefig(path, dpi=120, bbox_inches="tight")
     plt.close(fig)
     return path

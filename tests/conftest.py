@@ -2,11 +2,19 @@
 (tests/fake_llm.py) in spacy-llm's model registry, and skips every test
 marked ``llm`` (it runs the real local GGUF) where llama-cpp-python or the
 default model is missing, with the command that provides it. Also the
-``semeval_docbin`` fixture: a tiny SemEval-format file, converted."""
+``semeval_docbin`` fixture: a tiny SemEval-format file, converted; and, for
+the slow install tests, ``spacy_mbre_wheel`` (a wheel built from a copy of
+the source) and ``fresh_python`` (a new virtual environment with that wheel
+installed)."""
 import importlib.util
+import os
+import shutil
+import site
+import subprocess
 import sys
+import venv
 from pathlib import Path
-from typing import List
+from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 from spacy.util import import_file
@@ -103,3 +111,74 @@ def typed_schema_path() -> Path:
 def typed_jsonl() -> Path:
     """RETURNS (Path): The typed docs, JSONL without pairs (tests/data/typed/docs.jsonl)."""
     return TYPED_DIR / "docs.jsonl"
+
+
+# ---------------------------------------------------------------- installing
+REPO = Path(__file__).parents[1]
+# What building the distribution reads: setup.cfg's metadata (README.md is the
+# long description), pyproject.toml's build system and the package.
+BUILD_FILES = ("setup.cfg", "pyproject.toml", "README.md")
+
+
+def run_checked(args: List[Any], cwd: Path, env: Optional[Dict[str, str]] = None) -> str:
+    """args (List[str]): A command.
+    cwd (Path): Where to run it.
+    env (Optional[Dict[str, str]]): Its environment (default: this one without PYTHONPATH).
+    RETURNS (str): Its stdout; fails the test with its output if it fails.
+    """
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, args))} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def run_command() -> Callable[..., str]:
+    """RETURNS (Callable[..., str]): :func:`run_checked`, for test modules."""
+    return run_checked
+
+
+@pytest.fixture(scope="session")
+def spacy_mbre_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """RETURNS (Path): A wheel of spacy-mbre, built as a user would (``pip
+    wheel --no-deps --no-build-isolation``) from a copy of the sources, so the
+    checkout gets no build/ or egg-info directories."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    source = tmp / "source"
+    source.mkdir()
+    for name in BUILD_FILES:
+        shutil.copy(REPO / name, source / name)
+    shutil.copytree(REPO / "spacy_mbre", source / "spacy_mbre", ignore=shutil.ignore_patterns("__pycache__"))
+    run_checked([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+                 "--wheel-dir", tmp / "dist", "./source"], cwd=tmp)
+    (wheel,) = (tmp / "dist").glob("spacy_mbre-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="session")
+def fresh_python(tmp_path_factory: pytest.TempPathFactory, spacy_mbre_wheel: Path) -> Path:
+    """RETURNS (Path): The Python of a new virtual environment with the wheel
+    installed (not editable). Its dependencies (spaCy, torch, the models…)
+    are this environment's, seen through a directory of links that leaves
+    out spacy-mbre itself, so nothing is downloaded and the only spacy_mbre
+    it can import is the wheel's."""
+    tmp = tmp_path_factory.mktemp("fresh_venv")
+    env_dir = tmp / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    purelib = Path(run_checked([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               cwd=tmp).strip())
+    deps = tmp / "deps"
+    deps.mkdir()
+    for site_dir in site.getsitepackages():
+        for entry in Path(site_dir).iterdir():
+            name = entry.name.lower().replace("-", "_")
+            if name.startswith(("spacy_mbre", "__editable__", "__pycache__")) or name.endswith(".pth"):
+                continue
+            if not (deps / entry.name).exists():
+                (deps / entry.name).symlink_to(entry)
+    (purelib / "_spacy_mbre_test_deps.pth").write_text(f"{deps}\n", encoding="utf8")
+    run_checked([python, "-m", "pip", "install", "--no-deps", "--no-index", spacy_mbre_wheel], cwd=tmp)
+    return python

@@ -39,7 +39,8 @@ def report_cli(
 ) -> None:
     """Read the mining report(s) and evaluation JSONs of one run, compute the
     θ sweep from the stored stage answers, and write report.json, report.md,
-    f1_vs_llm_time.png, f1_gold_vs_mined.png and theta_sweep.png. Every
+    f1_vs_llm_time.png (mined-label F1 over LLM seconds per pair),
+    f1_gold_vs_mined.png and theta_sweep.png. Every
     number is read from the given files."""
     import spacy
     import srsly

@@ -64,6 +64,10 @@ def self_train_cli(
         None, "--code", "-c",
         help="Python file to import first (registers extra functions)",
     ),
+    progress: bool = typer.Option(
+        True, "--progress/--no-progress",
+        help="Show progress: step k of n, elapsed time and time left after each step, a bar while labelling the pool",
+    ),
 ) -> None:
     """Train teachers on gold, label the pool with their averaged
     distributions, train students on it and fine-tune them on gold, for T
@@ -91,5 +95,7 @@ def self_train_cli(
         pool_overrides=pool_overrides,
         teachers=list(teacher_model),
     )
-    trainer = SelfTrainer(config_path, gold_path, pool_path, output_dir, settings, dev_path=dev_path, printer=Printer())
+    trainer = SelfTrainer(
+        config_path, gold_path, pool_path, output_dir, settings, dev_path=dev_path, printer=Printer(), progress=progress
+    )
     trainer.run()

@@ -253,7 +253,9 @@ class Synthesizer:
         """Make every attempt, resuming from the journal.
 
         journal (Journal): The journal (opened here, closed at the end).
-        progress (bool): Show a progress bar over kept samples.
+        progress (bool): Show a progress bar over kept samples; its postfix
+            counts the prompts answered (it moves while a round of prompts,
+            one per label, is being answered, not only when one is kept).
         RETURNS (Collector): The collector with the kept docs and counts.
         """
         from tqdm import tqdm
@@ -262,6 +264,12 @@ class Synthesizer:
         self.resumed = len(entries)
         sent: Dict[str, set] = {}
         bar = tqdm(total=self.settings.n * len(self.labels), unit="sample", disable=not progress, desc="synthesizing")
+        answered = [len(entries)]
+
+        def tick(n_answered: int) -> None:
+            answered[0] += n_answered
+            bar.set_postfix_str(f"{answered[0]} prompts answered")
+
         seq = 0
         try:
             while True:
@@ -281,7 +289,10 @@ class Synthesizer:
                 if not round_:
                     break
                 todo = [a for a in round_ if a.seq not in entries and not a.duplicate]
-                asked = dict(zip((a.seq for a in todo), self.gateway.ask([a.prompt for a in todo]))) if todo else {}
+                asked = (
+                    dict(zip((a.seq for a in todo), self.gateway.ask([a.prompt for a in todo], progress=tick)))
+                    if todo else {}
+                )
                 for attempt in round_:
                     before = len(self.collector.docs)
                     entry = entries.get(attempt.seq)

@@ -98,6 +98,45 @@ def pool_slice(n_docs: int, iteration: int, iterations: int) -> int:
     return math.ceil(n_docs * iteration / iterations)
 
 
+def step_names(settings: SelfTrainSettings) -> List[str]:
+    """settings (SelfTrainSettings): The run's settings.
+    RETURNS (List[str]): The run's steps in order (each one a directory of
+        the output directory): the teachers (unless given), then per
+        iteration its labelling and training steps.
+    """
+    names = [] if settings.teachers else [f"teacher-{j}" for j in range(settings.n_teachers)]
+    for t in range(1, settings.iterations + 1):
+        names.append(f"iter-{t}/label")
+        names += [f"iter-{t}/pool", f"iter-{t}/gold"] if settings.mode == TWO_STAGE else [f"iter-{t}/mixed"]
+    return names
+
+
+def eta_seconds(done: Sequence[Dict[str, Any]], remaining: Sequence[str]) -> Optional[float]:
+    """Estimate the time the remaining steps take: each remaining training
+    step as long as the mean finished training step, labelling steps as the
+    mean finished labelling step (0 if none finished yet).
+
+    done (Sequence[Dict[str, Any]]): Finished step records ("step", "seconds").
+    remaining (Sequence[str]): Names of the steps still to run.
+    RETURNS (Optional[float]): Seconds, or None before any training step
+        finished (no estimate yet).
+    """
+    def mean(records: List[float]) -> Optional[float]:
+        return sum(records) / len(records) if records else None
+
+    train = mean([float(r["seconds"]) for r in done if not str(r["step"]).endswith("/label")])
+    label = mean([float(r["seconds"]) for r in done if str(r["step"]).endswith("/label")]) or 0.0
+    if train is None:
+        return None
+    return sum(label if name.endswith("/label") else train for name in remaining)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(round(seconds)), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
 def train_model(
     config_path: Path,
     output_dir: Path,
@@ -160,6 +199,7 @@ def label_pool(
     *,
     component: str = "mbre_relations",
     batch_size: int = 64,
+    progress: bool = False,
 ) -> Dict[str, Any]:
     """Replace the labels of pool docs with the teachers' labels, in place:
     soft distributions (two-stage) or hard pseudo-labels (mixed).
@@ -170,11 +210,13 @@ def label_pool(
     mode (str): "two-stage" (soft) or "mixed" (hard).
     component (str): The classifier's name.
     batch_size (int): Docs per prediction call.
+    progress (bool): Show a progress bar over the docs (tqdm, on stderr).
     RETURNS (Dict[str, Any]): Statistics: pairs, pairs whose argmax is a
         relation, mean entropy (nats), mean max probability, and docs with
         entities but no candidate pair (under a typed schema).
     """
     import spacy
+    from tqdm import tqdm
 
     pipes = [spacy.load(path).get_pipe(component) for path in teachers]
     labels = list(pipes[0].labels)
@@ -183,6 +225,7 @@ def label_pool(
             raise ConfigError(f"Teacher {path} has other labels than {teachers[0]}: the teachers must share labels.")
     n_pairs = n_positive = n_without_pairs = 0
     entropy = top = 0.0
+    bar = tqdm(total=len(docs), unit="doc", desc="labelling pool", disable=not progress)
     for start in range(0, len(docs), batch_size):
         batch = docs[start : start + batch_size]
         for doc in batch:
@@ -203,6 +246,8 @@ def label_pool(
             pipes[0].set_annotations(batch, scores)
             for doc in batch:  # the teacher's predictions are the only records left
                 set_relations(doc, [replace(r, source=PSEUDO) for r in get_relations(doc)])
+        bar.update(len(batch))
+    bar.close()
     return {
         "docs": len(docs),
         "pairs": n_pairs,
@@ -226,6 +271,9 @@ class SelfTrainer:
     dev_path (Optional[Path]): Dev docs for spaCy's evaluation during
         training; None = the gold docs.
     printer (Optional[Printer]): Where progress goes.
+    progress (bool): Show progress: each step's number out of the run's
+        steps, the elapsed time and an estimate of the time left after each
+        step, and a progress bar while the pool is labelled.
     """
 
     def __init__(
@@ -238,6 +286,7 @@ class SelfTrainer:
         *,
         dev_path: Optional[Path] = None,
         printer: Optional[Printer] = None,
+        progress: bool = True,
     ) -> None:
         settings.validate()
         for name, path in (("config", config_path), ("gold", gold_path), ("pool", pool_path)):
@@ -250,7 +299,10 @@ class SelfTrainer:
         self.output_dir = Path(output_dir)
         self.settings = settings
         self.msg = printer or Printer()
+        self.progress = progress
+        self.plan = step_names(settings)
         self.steps: List[Dict[str, Any]] = []
+        self._started = time.perf_counter()
 
     # ------------------------------------------------------------ plumbing
     def _overrides(self, train: Path, seed: int, extra: Sequence[Path] = (), **more: Any) -> Dict[str, Any]:
@@ -276,21 +328,34 @@ class SelfTrainer:
         """
         directory = self.output_dir / name
         marker = directory / STEP_FILE
+        number = f"[{len(self.steps) + 1}/{len(self.plan)}] " if self.progress else ""
         if marker.exists():
             record = srsly.read_json(marker)
-            self.msg.info(f"{name}: done in an earlier run ({record['seconds']:.0f} s), skipped")
+            self.msg.info(f"{number}{name}: done in an earlier run ({record['seconds']:.0f} s), skipped")
         else:
             if directory.exists():
                 self.msg.warn(f"{name}: unfinished in an earlier run, starting it again")
                 shutil.rmtree(directory)
             directory.mkdir(parents=True)
-            self.msg.divider(f"Self-training: {name}")
+            self.msg.divider(f"Self-training {number}{name}")
             start = time.perf_counter()
             record = {"step": name, **run(directory)}
             record["seconds"] = time.perf_counter() - start
             srsly.write_json(marker, record)
         self.steps.append(record)
+        if self.progress and len(self.steps) < len(self.plan):
+            self._report_progress()
         return record
+
+    def _report_progress(self) -> None:
+        """Print the steps done, the elapsed time and the estimated time left."""
+        remaining = self.plan[len(self.steps):]
+        eta = eta_seconds(self.steps, remaining)
+        left = f"≈ {_duration(eta)} left" if eta is not None else "time left: after the first training step"
+        self.msg.text(
+            f"Self-training: {len(self.steps)}/{len(self.plan)} steps done, "
+            f"{_duration(time.perf_counter() - self._started)} elapsed, {left} (next: {remaining[0]})"
+        )
 
     def _train(self, name: str, overrides: Dict[str, Any], init_from: Optional[Path] = None) -> Path:
         def run(directory: Path) -> Dict[str, Any]:
@@ -302,7 +367,9 @@ class SelfTrainer:
     def _label(self, name: str, teachers: List[Path], pool: List[Doc]) -> Path:
         def run(directory: Path) -> Dict[str, Any]:
             docs = [doc.copy() for doc in pool]
-            stats = label_pool(teachers, docs, self.settings.mode, component=self.settings.component)
+            stats = label_pool(
+                teachers, docs, self.settings.mode, component=self.settings.component, progress=self.progress
+            )
             write_docs(docs, directory / "pool.spacy")
             self.msg.good(
                 f"{name}: {stats['docs']} docs, {stats['pairs']} pairs labelled by {len(teachers)} teacher(s); "
@@ -372,7 +439,7 @@ class SelfTrainer:
         self.output_dir.mkdir(parents=True, exist_ok=True)
         self._check_run()
         pool = self._load_pool()
-        start = time.perf_counter()
+        start = self._started = time.perf_counter()
         teachers = [Path(t) for t in s.teachers]
         if not teachers:
             teachers = [

@@ -163,3 +163,22 @@ def test_verdict_says_whether_mined_beats_gold_only():
     report = build_report([], [gold, worse])
     assert not report["verdict"][0]["better"] and "does not beat" in to_markdown(report)
     assert build_report([], [gold])["verdict"] == []
+
+
+def test_cost_plot_uses_llm_seconds_per_pair(tmp_path):
+    """Runs over pools of different sizes share the F1-vs-cost axis: x is
+    LLM seconds per pair, not summed seconds; unscored runs are left out."""
+    from spacy_mbre.reporting import build_report, cost_points, make_plots, mining_row
+
+    big = {**mining_report("mbre", 200.0, 0.5, 4.0), "pairs": 100}
+    small = mining_report("multiclass", 30.0, 0.25, 3.0)  # 10 pairs
+    unscored = {**mining_report("binary", 50.0, 0.1, 18.0), "gold": None}
+    rows = [mining_row(r, tmp_path / f"{i}.json") for i, r in enumerate((big, small, unscored))]
+    report = build_report(rows, [])
+    points = cost_points(report)
+    assert [(p["label"], p["pairs"], p["x"], p["y"]) for p in points] == [
+        ("mbre", 100, pytest.approx(2.0), 0.5), ("multiclass", 10, pytest.approx(3.0), 0.25)
+    ]
+    assert points[0]["text"] == "mbre, 100 pairs (4.0 q/pair)"
+    (written,) = make_plots(report, tmp_path / "plots")
+    assert written.name == "f1_vs_llm_time.png" and written.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -179,3 +179,13 @@ def test_bad_settings():
         SynthesisSettings(mode="unconditional", labels=["Cause-Effect"])
     with pytest.raises(ConfigError):
         SynthesisSettings(max_gold_overlap=1.5)
+
+
+def test_progress_bar_counts_kept_samples_and_prompts(tmp_path, gold_docs, semeval_schema, fake_writer, capsys):
+    writer = fake_writer.FakeWriterLLM()
+    settings = SynthesisSettings(mode="unconditional", n=5, max_attempts_per_label=10)
+    gateway = LLMGateway(writer, model_identity(writer))
+    synthesize(gold_docs, semeval_schema, settings, gateway, tmp_path / "p", spacy.blank("en"), write_jsonl,
+               model="fake", progress=True)
+    err = capsys.readouterr().err
+    assert "synthesizing" in err and "5/5" in err and "4 prompts answered" in err

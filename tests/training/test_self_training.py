@@ -21,8 +21,10 @@ from spacy_mbre.training.self_training import (
     TWO_STAGE,
     SelfTrainer,
     SelfTrainSettings,
+    eta_seconds,
     label_pool,
     pool_slice,
+    step_names,
     train_model,
 )
 
@@ -67,6 +69,36 @@ def test_pool_slice(n, t, T, expected):
 def test_settings_are_checked(settings, match):
     with pytest.raises(ConfigError, match=match):
         settings.validate()
+
+
+def test_step_names_follow_the_run():
+    assert step_names(SelfTrainSettings(n_teachers=2, iterations=2)) == [
+        "teacher-0", "teacher-1", "iter-1/label", "iter-1/pool", "iter-1/gold", "iter-2/label", "iter-2/pool",
+        "iter-2/gold",
+    ]
+    given = SelfTrainSettings(mode=MIXED, iterations=1, teachers=[Path("t")])
+    assert step_names(given) == ["iter-1/label", "iter-1/mixed"]
+
+
+def test_eta_from_finished_steps():
+    assert eta_seconds([{"step": "iter-1/label", "seconds": 4.0}], ["iter-1/pool"]) is None
+    done = [{"step": "teacher-0", "seconds": 100.0}, {"step": "teacher-1", "seconds": 120.0}]
+    assert eta_seconds(done, ["iter-1/label", "iter-1/pool", "iter-1/gold"]) == pytest.approx(220.0)
+    done.append({"step": "iter-1/label", "seconds": 10.0})
+    assert eta_seconds(done, ["iter-1/pool", "iter-2/label", "iter-2/pool"]) == pytest.approx(230.0)
+
+
+def test_steps_show_progress(semeval_docbin, tmp_path, capsys):
+    settings = SelfTrainSettings(mode=MIXED, n_teachers=1, iterations=1)
+    trainer = SelfTrainer(CONFIG, semeval_docbin, semeval_docbin, tmp_path / "out", settings)
+    trainer._step("teacher-0", lambda directory: {"model": str(directory)})
+    out = capsys.readouterr().out
+    assert "[1/3] teacher-0" in out
+    assert "1/3 steps done" in out and "left (next: iter-1/label)" in out
+    quiet = SelfTrainer(CONFIG, semeval_docbin, semeval_docbin, tmp_path / "out", settings, progress=False)
+    quiet._step("teacher-0", lambda directory: {"model": str(directory)})
+    out = capsys.readouterr().out
+    assert "teacher-0: done in an earlier run" in out and "steps done" not in out
 
 
 def test_missing_files_are_named(semeval_docbin, tmp_path):
