@@ -41,12 +41,12 @@ from ..data.readers.corpus import read_docs, write_docs
 from ..data.relations import get_relations, set_relations
 from ..data.soft_labels import remove_soft_targets, set_soft_targets
 from ..errors import ConfigError
+from .steps import check_run_settings, run_step
 
 TWO_STAGE = "two-stage"
 MIXED = "mixed"
 MODES = (TWO_STAGE, MIXED)
 PSEUDO = "pseudo"
-STEP_FILE = "step.json"
 RUN_FILE = "run.json"
 
 
@@ -326,22 +326,8 @@ class SelfTrainer:
             returns what to record.
         RETURNS (Dict[str, Any]): The step record (read back if done earlier).
         """
-        directory = self.output_dir / name
-        marker = directory / STEP_FILE
         number = f"[{len(self.steps) + 1}/{len(self.plan)}] " if self.progress else ""
-        if marker.exists():
-            record = srsly.read_json(marker)
-            self.msg.info(f"{number}{name}: done in an earlier run ({record['seconds']:.0f} s), skipped")
-        else:
-            if directory.exists():
-                self.msg.warn(f"{name}: unfinished in an earlier run, starting it again")
-                shutil.rmtree(directory)
-            directory.mkdir(parents=True)
-            self.msg.divider(f"Self-training {number}{name}")
-            start = time.perf_counter()
-            record = {"step": name, **run(directory)}
-            record["seconds"] = time.perf_counter() - start
-            srsly.write_json(marker, record)
+        record = run_step(self.output_dir, name, run, self.msg, title="Self-training", number=number)
         self.steps.append(record)
         if self.progress and len(self.steps) < len(self.plan):
             self._report_progress()
@@ -416,18 +402,7 @@ class SelfTrainer:
 
         RAISES (ConfigError): The directory holds a run with other settings.
         """
-        wanted = self._run_settings()
-        path = self.output_dir / RUN_FILE
-        if path.exists():
-            found = srsly.read_json(path)
-            changed = sorted(k for k in set(wanted) | set(found) if wanted.get(k) != found.get(k))
-            if changed:
-                raise ConfigError(
-                    f"{self.output_dir} holds a self-training run with other settings ({', '.join(changed)}); "
-                    "use another output directory, or delete it to start over."
-                )
-        else:
-            srsly.write_json(path, wanted)
+        check_run_settings(self.output_dir / RUN_FILE, self._run_settings(), "self-training")
 
     # ------------------------------------------------------------------ run
     def run(self) -> Path:

@@ -40,7 +40,7 @@ from ..data.schema import Schema
 from ..errors import ConfigError
 from .mined_samples import TRAIN_VIEW, SamplePolicy, write_training_view
 from .self_training import train_model
-from .steps import run_step
+from .steps import check_run_settings, run_step
 
 RUN_FILE = "run.json"
 PER_ROUND = "<set per round>"  # the proposer model of the mining settings, replaced in each round
@@ -220,16 +220,7 @@ class VerifiedTrainer:
 
         RAISES (ConfigError): The directory holds a run with other settings.
         """
-        # The standard json module: srsly's ujson does not read floats back exactly (0.6 → 0.6000000000000001).
-        wanted, path = self._run_settings(), self.output_dir / RUN_FILE
-        if not path.exists():
-            path.write_text(json.dumps(wanted, indent=2), encoding="utf8")
-            return
-        found = json.loads(path.read_text(encoding="utf8"))
-        changed = sorted(k for k in set(wanted) | set(found) if wanted.get(k) != found.get(k))
-        if changed:
-            raise ConfigError(f"{self.output_dir} holds a verified self-training run with other settings "
-                              f"({', '.join(changed)}); use another output directory, or delete it to start over.")
+        check_run_settings(self.output_dir / RUN_FILE, self._run_settings(), "verified self-training")
 
     def run(self) -> Path:
         """Run every step not done yet.
