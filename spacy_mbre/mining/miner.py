@@ -47,9 +47,10 @@ from ..errors import ConfigError
 from ..llm.gateway import USAGE_KEYS, LLMGateway
 from ..llm.journal import Journal, doc_fingerprint
 from ..pairs import PairCounts
+from ..pairs.options import mining_pairs
 from .decider import LabelDecider
 from .proposers import LocalProposer
-from .queries import MINING_KEY, mining_pairs
+from .queries import MINING_KEY
 from .record import STAGE_NAMES
 from .record import clear as clear_record
 from .strategies import Stage
