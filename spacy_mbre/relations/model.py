@@ -20,9 +20,10 @@ from spacy.util import registry
 from thinc.api import ArgsKwargs, Model, torch2xp, xp2torch
 from thinc.types import Floats2d
 
+from ..data.schema import RELATION
 from ..errors import ConfigError
 from .encoder import DEFAULT_ENCODER, MarkerShim, build_module
-from .markers import RELATION, EncodedPair, MarkerFeaturizer
+from .markers import EncodedPair, MarkerFeaturizer
 from .packing import NONE, PACKING_MODES, ModelInput, PackedInput, attention_mask
 
 
