@@ -30,6 +30,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 
 from spacy.tokens import Doc, Span
 
+from ..data.keys import MINING_KEY
 from ..data.readers.corpus import write_docs
 from ..data.relations import (
     Pair,
@@ -50,7 +51,6 @@ from ..pairs import PairCounts
 from ..pairs.options import mining_pairs
 from .decider import LabelDecider
 from .proposers import LocalProposer
-from .queries import MINING_KEY
 from .record import STAGE_NAMES
 from .record import clear as clear_record
 from .strategies import Stage

@@ -15,13 +15,12 @@ from typing import Dict, List, Optional, Tuple
 
 from spacy.tokens import Doc
 
+from ..data.keys import MINING_KEY
 from ..data.relations import Pair
 from ..data.schema import LabelOption, Schema
 from ..pairs.options import gold_options, mining_pairs, option_relation, pair_from_key, pair_options
 
-MINING_KEY = "mbre_mining"
-
-# gold_options ... pair_options: re-exported from spacy_mbre.pairs.options, their home.
+# MINING_KEY (spacy_mbre.data.keys) and gold_options ... pair_options (spacy_mbre.pairs.options) are re-exported.
 __all__ = [
     "MINING_KEY",
     "context_span",
