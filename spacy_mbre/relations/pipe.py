@@ -6,7 +6,8 @@ settings) and spaCy's pipe protocol; the work is done by small modules:
   :mod:`spacy_mbre.pairs.options` (options, directions, type masks);
 * encoding and running the model: :mod:`.inputs` (the model's shim through :mod:`.shim`);
 * training targets and weights: :mod:`.targets`; loss: :mod:`.loss`;
-* predictions to records: :mod:`.predictions`.
+* predictions to records: :mod:`.predictions`;
+* checks on the settings, pair settings: :mod:`.settings`; saving and loading: :mod:`.serialize`.
 
 Earlier "predicted" records are replaced on every call; gold, mined and other
 records are kept.
