@@ -9,14 +9,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from .data.keys import PREDICTED
 from .data.readers.corpus import make_predicted
 from .data.relations import get_pairs
 from .data.schema import TYPING, Schema
 from .errors import ConfigError
 from .scoring import score_relations
 from .scoring.semeval import is_semeval_schema
-
-PREDICTED = "predicted"
 
 
 def find_schema(nlp: Language) -> Optional[Schema]:

@@ -34,10 +34,10 @@ from wasabi import Printer
 
 from ..data.schema import Schema
 from ..errors import ConfigError
+from ..pairs.options import gold_options, mining_pairs
 from .calibration import ALPHAS, Calibration, Item, fit_decision, write_calibration
 from .examples import collect_examples
 from .grouping import Grouping
-from .queries import gold_options, mining_pairs
 from .record import pair_records
 
 

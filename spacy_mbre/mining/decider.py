@@ -17,8 +17,8 @@ from spacy.tokens import Doc
 
 from ..data.relations import Relation, get_relations, set_relations
 from ..data.schema import Schema, load_schema
+from ..pairs.options import mining_pairs, option_relation, pair_from_key
 from .decision import PAPER, RAW, DecisionRule, decide_record
-from .queries import mining_pairs, option_relation, pair_from_key
 from .record import pair_records
 
 DEFAULT_CONFIG = {

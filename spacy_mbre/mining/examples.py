@@ -15,7 +15,8 @@ from spacy.tokens import Doc
 
 from ..data.relations import get_relations
 from ..data.schema import Schema
-from .queries import gold_options, marked_text, mining_pairs
+from ..pairs.options import gold_options, mining_pairs
+from .queries import marked_text
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequ
 
 from spacy.tokens import Doc, Span
 
+from ..data.keys import MINING_KEY
 from ..data.readers.corpus import write_docs
 from ..data.relations import (
     Pair,
@@ -47,9 +48,9 @@ from ..errors import ConfigError
 from ..llm.gateway import USAGE_KEYS, LLMGateway
 from ..llm.journal import Journal, doc_fingerprint
 from ..pairs import PairCounts
+from ..pairs.options import mining_pairs
 from .decider import LabelDecider
 from .proposers import LocalProposer
-from .queries import MINING_KEY, mining_pairs
 from .record import STAGE_NAMES
 from .record import clear as clear_record
 from .strategies import Stage

@@ -1,50 +1,40 @@
-"""What one mining question is about: a pair (or a single span in typing
+"""What one mining question looks like: a pair (or a single span in typing
 mode) on a doc, shown to the LLM as a sentence with marked entities.
 
-Conventions shared by the tasks, the decider and the miner:
+Which pairs are asked and what their options mean (directions, type
+constraints, gold options) is :mod:`spacy_mbre.pairs.options`; this module
+only turns a pair and an option into prompt text:
 
 * In relation mode the pair's ``head`` is marked ``<e1>`` and its ``tail``
-  ``<e2>``. For schemas with ``expand_directions`` (SemEval) pairs are asked
-  once, in text order, and an option ``Label(e2,e1)`` means the relation runs
-  from the second span to the first; otherwise (Re-DocRED) pairs are asked in
-  both orders and an option is the label for head → tail.
+  ``<e2>``.
 * In typing mode the single span is marked ``<e>``.
 * The context shown is the sentence(s) covering both spans when the doc has
   sentence boundaries, else the whole doc.
 """
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from spacy.tokens import Doc
 
-from ..data.relations import Pair, PairKey, Relation, get_relations, pair_key
+from ..data.keys import MINING_KEY
+from ..data.relations import Pair
 from ..data.schema import LabelOption, Schema
-from ..pairs import candidate_pairs
+from ..pairs.options import gold_options, mining_pairs, option_relation, pair_from_key, pair_options
 
-MINING_KEY = "mbre_mining"
-
-
-def mining_pairs(doc: Doc, schema: Schema) -> List[Pair]:
-    """The pairs the mining stages ask about, in a fixed order: the schema's
-    candidate pairs (:func:`spacy_mbre.pairs.candidate_pairs`).
-
-    doc (Doc): The doc. Uses ``doc._.candidate_pairs`` when the doc has any,
-        else generates pairs from ``doc.ents``; in the relation mode only
-        pairs whose entity types some label allows.
-    schema (Schema): The schema; decides typing vs relation mode, the allowed
-        type pairs and whether pairs are asked once in text order
-        (``expand_directions``).
-    RETURNS (List[Pair]): The pairs.
-    """
-    return candidate_pairs(doc, schema)
-
-
-def pair_options(schema: Schema, pair: Pair) -> List[LabelOption]:
-    """schema (Schema): The schema.
-    pair (Pair): The pair as asked (see module docs).
-    RETURNS (List[LabelOption]): The options whose label's type constraints
-        the pair satisfies (every option for an untyped schema).
-    """
-    return schema.pair_options(pair.head.label_, pair.tail.label_ if pair.tail is not None else None)
+# MINING_KEY (spacy_mbre.data.keys) and gold_options ... pair_options (spacy_mbre.pairs.options) are re-exported.
+__all__ = [
+    "MINING_KEY",
+    "context_span",
+    "fill",
+    "generic",
+    "gold_options",
+    "marked_text",
+    "mining_pairs",
+    "none_statement",
+    "option_relation",
+    "pair_from_key",
+    "pair_options",
+    "statement",
+]
 
 
 def context_span(doc: Doc, pair: Pair) -> Tuple[int, int]:
@@ -124,59 +114,7 @@ def none_statement(schema: Schema, pair: Pair) -> str:
     return schema.no_relation_description.replace("{head}", head).replace("{tail}", tail)
 
 
-def gold_options(doc: Doc, pair: Pair, schema: Schema, relations: Optional[List[Relation]] = None) -> Set[str]:
-    """The options that are true for a pair according to gold relations.
-
-    doc (Doc): The doc.
-    pair (Pair): The pair as asked (see module docs).
-    schema (Schema): The schema.
-    relations (Optional[List[Relation]]): The gold relations; defaults to
-        the doc's relations with source "gold".
-    RETURNS (Set[str]): Option names; empty = no relation.
-    """
-    if relations is None:
-        relations = get_relations(doc, source="gold")
-    out: Set[str] = set()
-    for rel in relations:
-        if rel.label not in schema:
-            continue
-        if pair.tail is None:
-            if rel.tail is None and pair_key(rel.head, None) == pair.key:
-                out.add(schema.option_for(rel.label).name)
-            continue
-        if rel.tail is None:
-            continue
-        rk = pair_key(rel.head, rel.tail)
-        if rk == pair.key:
-            out.add(schema.option_for(rel.label, reverse=False).name)
-        elif rk == pair_key(pair.tail, pair.head):
-            if schema.expand_directions or not schema.get(rel.label).directed:
-                out.add(schema.option_for(rel.label, reverse=True).name)
-    return out
 
 
-def option_relation(pair: Pair, option: LabelOption, score: Optional[float], source: str = "mined") -> Relation:
-    """pair (Pair): The pair as asked.
-    option (LabelOption): The chosen option.
-    score (Optional[float]): The confidence, if known.
-    source (str): The relation's source.
-    RETURNS (Relation): The relation the option stands for on the pair.
-    """
-    head, tail = pair.head, pair.tail
-    if option.reverse and tail is not None:
-        head, tail = tail, head
-    return Relation(head=head, tail=tail, label=option.label, score=score, source=source)
 
 
-def pair_from_key(doc: Doc, key: List[int], pairs_by_key: Dict[PairKey, Pair]) -> Pair:
-    """doc (Doc): The doc.
-    key (List[int]): A pair key as stored in the mining record.
-    pairs_by_key (Dict[PairKey, Pair]): Known pairs (to keep span labels).
-    RETURNS (Pair): The pair.
-    """
-    k = tuple(int(x) for x in key)
-    if k in pairs_by_key:
-        return pairs_by_key[k]  # type: ignore[index]
-    head = doc[k[0] : k[1]]
-    tail = doc[k[2] : k[3]] if k[2] >= 0 else None
-    return Pair(head, tail)

@@ -33,9 +33,9 @@ from typing import Any, Dict, List, Sequence
 
 from spacy.tokens import Doc
 
+from ..data.keys import MINING_KEY
 from ..data.relations import PairKey
 from ..llm.types import BINARY, MULTICLASS
-from .queries import MINING_KEY
 
 # The stages, as keys of a pair record, and as the names the run's report
 # and accounting use for them (the question kind for the LLM stages).

@@ -28,8 +28,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc, Span
 
-RELATION = "relation"
-TYPING = "typing"
+from ..data.schema import TYPING
 
 SUBJ_START, SUBJ_END = "[S]", "[/S]"
 OBJ_START, OBJ_END = "[O]", "[/O]"

@@ -20,10 +20,12 @@ from spacy.util import registry
 from thinc.api import ArgsKwargs, Model, torch2xp, xp2torch
 from thinc.types import Floats2d
 
+from ..data.schema import RELATION
 from ..errors import ConfigError
 from .encoder import DEFAULT_ENCODER, MarkerShim, build_module
-from .markers import RELATION, EncodedPair, MarkerFeaturizer
+from .markers import EncodedPair
 from .packing import NONE, PACKING_MODES, ModelInput, PackedInput, attention_mask
+from .shim import get_featurizer, get_shim
 
 
 @registry.architectures("spacy-mbre.MarkerRelationModel.v1")
@@ -79,23 +81,6 @@ def build_marker_relation_model(
             "mdos": mdos,
         },
     )
-
-
-def get_shim(model: Model) -> MarkerShim:
-    """model (Model): A model built by build_marker_relation_model.
-    RETURNS (MarkerShim): Its shim.
-    """
-    return cast(MarkerShim, model.shims[0])
-
-
-def get_featurizer(model: Model) -> MarkerFeaturizer:
-    """model (Model): An initialised (or loaded) model.
-    RETURNS (MarkerFeaturizer): The featurizer that encodes pairs for it.
-    """
-    featurizer = get_shim(model).featurizer
-    if featurizer is None:
-        raise ValueError("The relation model is not initialised: call nlp.initialize() or load a trained pipeline.")
-    return featurizer
 
 
 def init(model: Model, X: Optional[List[ModelInput]] = None, Y: Optional[Floats2d] = None) -> None:

@@ -29,7 +29,8 @@ from spacy.tokens import Doc
 from ..data.relations import Pair, get_relations
 from ..data.schema import Schema
 from ..errors import ConfigError
-from ..mining.queries import context_span, marked_text, mining_pairs
+from ..mining.queries import context_span, marked_text
+from ..pairs.options import mining_pairs
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 UNCONDITIONAL_TEMPLATE = "unconditional.v1.jinja"
@@ -109,7 +110,7 @@ def draw(items: Sequence[T], k: int, rng: random.Random) -> List[T]:
 def collect_sentences(docs: Iterable[Doc], schema: Schema) -> List[GoldSentence]:
     """docs (Iterable[Doc]): Few-shot gold docs with entities / candidate pairs.
     schema (Schema): The schema (decides the pair order, see
-        :func:`spacy_mbre.mining.queries.mining_pairs`).
+        :func:`spacy_mbre.pairs.options.mining_pairs`).
     RETURNS (List[GoldSentence]): One per pair, in order, without repeats.
     """
     out: List[GoldSentence] = []

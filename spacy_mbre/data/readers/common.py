@@ -12,9 +12,10 @@ from spacy.vocab import Vocab
 
 from ...errors import DataError
 
-ID_KEY = "mbre_id"
-META_KEY = "mbre_meta"
-WEIGHT_KEY = "mbre_weight"
+# The user_data keys live in spacy_mbre.data.keys; re-exported for the converters.
+from ..keys import ID_KEY as ID_KEY
+from ..keys import META_KEY as META_KEY
+from ..keys import WEIGHT_KEY as WEIGHT_KEY
 
 NlpOrVocab = Union[Language, Vocab, None]
 

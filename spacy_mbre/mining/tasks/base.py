@@ -29,8 +29,8 @@ from ...data.relations import Pair
 from ...data.schema import TYPING, Schema
 from ...errors import ConfigError
 from ...llm.types import Question
+from ...pairs.options import mining_pairs
 from ..examples import ExamplePool, collect_examples
-from ..queries import mining_pairs
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 

@@ -23,8 +23,9 @@ from spacy.tokens import Doc
 from ....data.schema import Schema
 from ....errors import ConfigError
 from ....llm.types import BINARY
+from ....pairs.options import pair_options
 from ...examples import ExamplePool
-from ...queries import fill, generic, marked_text, pair_options, statement
+from ...queries import fill, generic, marked_text, statement
 from ...record import BIN, CLF, MC, NO, YES, pair_records, set_stage
 from ..base import MiningTask, Planned, read_template
 from .parser import parse_binary

@@ -34,9 +34,10 @@ from ....data.relations import Pair
 from ....data.schema import Schema
 from ....errors import ConfigError
 from ....llm.types import MULTICLASS
+from ....pairs.options import pair_options
 from ...examples import ExamplePool
 from ...grouping import Grouping
-from ...queries import generic, marked_text, none_statement, pair_options, statement
+from ...queries import generic, marked_text, none_statement, statement
 from ...record import MC, NONE, set_stage
 from ..base import MiningTask, Planned, option_mass, read_template
 from .parser import parse_choice, propose
