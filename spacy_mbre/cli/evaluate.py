@@ -1,6 +1,7 @@
 """``python -m spacy_mbre evaluate``: score a trained pipeline on converted
-test docs (micro/macro P/R/F1, SemEval official macro-F1, typing scores) and
-write the result as JSON."""
+test docs (micro/macro P/R/F1, SemEval official macro-F1, typing scores;
+with ``--end-to-end``, NER, Rel and Rel+ of a pipeline that predicts the
+entities too) and write the result as JSON."""
 from pathlib import Path
 from typing import Optional
 
@@ -27,6 +28,14 @@ def evaluate_cli(
     ),
     batch_size: int = typer.Option(64, "--batch-size", help="Docs per batch"),
     rel_plus: bool = typer.Option(False, "--rel-plus", help="Also score Rel+ (entity types must match too)"),
+    end_to_end: bool = typer.Option(
+        False, "--end-to-end",
+        help="Run the pipeline on the docs' text alone (its ner predicts the entities) and score NER, Rel and Rel+",
+    ),
+    gold_preproc: bool = typer.Option(
+        False, "--gold-preproc",
+        help="With --end-to-end: predict on the gold tokens instead of the pipeline's tokenisation of the text",
+    ),
     label: Optional[str] = typer.Option(None, "--label", help="Name of this run in the JSON (default: the model path)"),
     code: Optional[Path] = typer.Option(
         None, "--code", "-c",
@@ -35,14 +44,18 @@ def evaluate_cli(
 ) -> None:
     """Load a trained pipeline, run it on the test docs with their gold
     relations removed, score the predictions against the gold and write the
-    scores (and prediction speed) as JSON."""
+    scores (and prediction speed) as JSON. With --end-to-end the pipeline
+    gets only the text (no gold entities or candidate pairs): a pipeline such
+    as ner → mbre_pairs → mbre_relations (configs/scierc_e2e.cfg) is scored
+    on NER P/R/F1, Rel and Rel+ (always reported), matched by character
+    offsets."""
     import spacy
     import srsly
 
     from ..data.readers.corpus import read_docs
     from ..data.schema import load_schema
     from ..errors import ConfigError
-    from ..evaluation import evaluate_docs, find_schema, headline, sample_docs
+    from ..evaluation import evaluate_docs, evaluate_end_to_end, find_schema, headline, sample_docs
     from ..pairs import PairCounts
 
     msg = Printer()
@@ -55,8 +68,15 @@ def evaluate_cli(
     if loaded is None:
         raise ConfigError(f"The pipeline at {model} has no component with a schema; pass --schema.")
     docs = sample_docs(list(read_docs(test_path, spacy.blank("en"))), n_docs, seed)
-    PairCounts().count(docs, loaded).report(msg, loaded)
-    result = evaluate_docs(nlp, docs, loaded, semeval=semeval, batch_size=batch_size, rel_plus=rel_plus)
+    if gold_preproc and not end_to_end:
+        raise ConfigError("--gold-preproc only applies with --end-to-end.")
+    if end_to_end:
+        result = evaluate_end_to_end(nlp, docs, loaded, batch_size=batch_size, gold_preproc=gold_preproc)
+        entities = result["entities"]
+        msg.info(f"{entities['predicted']} entities predicted ({entities['gold']} gold) in {len(docs)} docs")
+    else:
+        PairCounts().count(docs, loaded).report(msg, loaded)
+        result = evaluate_docs(nlp, docs, loaded, semeval=semeval, batch_size=batch_size, rel_plus=rel_plus)
     result = {
         "label": label or str(model),
         "model": str(model),

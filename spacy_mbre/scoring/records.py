@@ -1,4 +1,5 @@
-"""Record-level scoring: relations (Rel, Rel+) and entity types.
+"""Record-level scoring: relations (Rel, Rel+), entity types and, for
+end-to-end evaluation, predicted entities.
 
 Spans are compared by *character* offsets, so a prediction made on a doc
 tokenised differently from the gold doc still matches.
@@ -141,6 +142,53 @@ def score_type_records(
     return results
 
 
+def score_entity_spans(
+    examples: Iterable[Example],
+    *,
+    gold_spans_key: Optional[str] = None,
+    prefix: str = "ents",
+) -> Dict[str, Any]:
+    """Entity recognition P, R and F1 (spaCy's ``ents_*`` scores) by character
+    offsets, so that entities predicted on a doc tokenised differently from
+    the gold doc still match. An entity is correct if a gold entity has the
+    same start, end and label.
+
+    examples (Iterable[Example]): Gold in `reference`, predictions in
+        `predicted` (its ``doc.ents``).
+    gold_spans_key (Optional[str]): Read the gold entities from
+        ``reference.spans[gold_spans_key]`` when the reference has that key
+        (the PURE reader keeps nested entities there, so they count as gold
+        the way PURE counts them); otherwise, or with None, from
+        ``reference.ents``.
+    prefix (str): Key prefix.
+    RETURNS (Dict[str, Any]): "{prefix}_p", "{prefix}_r", "{prefix}_f" (None
+        when there are no gold and no predicted entities) and
+        "{prefix}_per_type": label -> {"p", "r", "f"}, like
+        ``spacy.scorer.Scorer.score_spans``.
+    """
+    micro = PRFScore()
+    per_label: Dict[str, PRFScore] = {}
+    for eg in examples:
+        pred = {(e.start_char, e.end_char, e.label_) for e in eg.predicted.ents}
+        gold = {(e.start_char, e.end_char, e.label_) for e in _gold_entities(eg.reference, gold_spans_key)}
+        micro.score_set(pred, gold)
+        for label in {key[-1] for key in pred | gold}:
+            per_label.setdefault(label, PRFScore()).score_set(
+                {k for k in pred if k[-1] == label}, {k for k in gold if k[-1] == label}
+            )
+    results: Dict[str, Any] = {f"{prefix}_p": None, f"{prefix}_r": None, f"{prefix}_f": None}
+    if len(micro) > 0:
+        results.update({f"{prefix}_p": micro.precision, f"{prefix}_r": micro.recall, f"{prefix}_f": micro.fscore})
+    results[f"{prefix}_per_type"] = {label: per_label[label].to_dict() for label in sorted(per_label)}
+    return results
+
+
+def _gold_entities(doc: Doc, spans_key: Optional[str]) -> Iterable[Span]:
+    if spans_key is not None and spans_key in doc.spans:
+        return doc.spans[spans_key]
+    return doc.ents
+
+
 def _type_sets(doc: Doc, source: Optional[str], no_relation_label: str) -> Dict[Tuple[int, int], Set[str]]:
     out: Dict[Tuple[int, int], Set[str]] = {}
     for rel in get_relations(doc, source=source):
@@ -170,4 +218,4 @@ def _prf_results(prefix: str, micro: PRFScore, per_label: Dict[str, PRFScore]) -
     return results
 
 
-__all__: List[str] = ["relation_keys", "score_relation_records", "score_type_records"]
+__all__: List[str] = ["relation_keys", "score_entity_spans", "score_relation_records", "score_type_records"]
