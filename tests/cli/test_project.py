@@ -70,3 +70,27 @@ def test_commands_use_registered_cli(config):
             if parts[:3] == ["python", "-m", "spacy_mbre"]:
                 used.append(parts[3])
     assert used and set(used) <= names, set(used) - names
+
+
+def test_scierc_workflow(config):
+    """`scierc` reads SciERC from vars.scierc_dir (not shipped: no licence);
+    every other dependency is shipped or produced earlier, and it uses the
+    SciERC configs."""
+    commands = {c["name"]: c for c in config["commands"]}
+    data_dir = config["vars"]["scierc_dir"]
+    produced: Set[str] = set()
+    external: List[str] = []
+    for name in config["workflows"]["scierc"]:
+        command = commands[name]
+        for dep in command.get("deps", []):
+            if dep.startswith(data_dir + "/"):
+                external.append(dep)
+                continue
+            shipped = (ROOT / dep).exists() and not dep.startswith(("corpus/", "training/", "metrics/", "reports/"))
+            assert shipped or dep in produced, f"scierc/{name}: {dep} is neither shipped nor produced earlier"
+        produced.update(command.get("outputs", []))
+    assert external == [f"{data_dir}/{split}.json" for split in ("train", "dev", "test")]
+    scripts = " ".join(line for name in config["workflows"]["scierc"] for line in commands[name]["script"])
+    for cfg in ("configs/scierc_ner.cfg", "configs/scierc.cfg", "configs/scierc_e2e.cfg"):
+        assert cfg in scripts and (ROOT / cfg).is_file()
+    assert "--end-to-end" in scripts and "--rel-plus" in scripts
