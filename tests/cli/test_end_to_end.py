@@ -6,6 +6,7 @@ trained ``mbre_relations`` → ``spacy assemble configs/scierc_e2e.cfg`` →
 from pathlib import Path
 from typing import Dict, List, Tuple
 
+import numpy
 import pytest
 import spacy
 import srsly
@@ -197,6 +198,12 @@ def test_scierc_chain_on_the_fixture(tmp_path, converted, ner_model, relations_m
     assert nlp.pipe_names == ["ner", "mbre_pairs", "mbre_relations"]
     assert set(nlp.get_pipe("ner").labels) <= {"Task", "Method", "Metric", "Material", "OtherScientificTerm",
                                                  "Generic"}
+    # The sourced mbre_relations keeps its trained weights.
+    source = spacy.load(relations_model)
+    ref = gold_docs(converted)[1]
+    before = source.get_pipe("mbre_relations").predict([make_predicted(source, ref)]).probs[0]
+    after = nlp.get_pipe("mbre_relations").predict([make_predicted(nlp, ref)]).probs[0]
+    assert before.shape == (12, 8) and numpy.allclose(before, after, atol=1e-5)
     # The pipeline works on raw text: entities, their pairs, relations on those pairs.
     doc = nlp("Accuracy on the treebank improves over the baseline and the tagger .")
     pairs = {(p.head.start_char, p.tail.start_char) for p in get_pairs(doc)}
