@@ -232,3 +232,57 @@ def test_doc_ids_survive(converted):
     refs = gold_docs(converted)
     doc = make_raw(spacy.blank("en"), refs[1])
     assert doc.user_data[ID_KEY] == "made-up-1:1" and not doc.ents and get_pairs(doc) == []
+
+
+def test_evaluate_end_to_end_refuses_a_pipeline_without_entities(tmp_path, converted, relations_model):
+    out = tmp_path / "e2e.json"
+    result = runner.invoke(app, ["evaluate", str(relations_model), str(converted), str(out), "--end-to-end"])
+    assert result.exit_code != 0 and "predicts doc.ents" in str(result.exception)
+    assert not out.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("packing,mdos", [("none", "false"), ("subject", "true")])
+def test_scierc_workflow_commands_on_the_fixture(tmp_path, packing, mdos):
+    """The `scierc` workflow's commands (project.yml), with the fixture as
+    train, dev and test and a few training steps."""
+    from spacy.cli import app as spacy_app
+    from spacy.cli.train import train
+
+    corpus = tmp_path / "corpus"
+    for split in ("train", "dev", "test"):
+        args = ["convert", "pure", str(SAMPLE), str(corpus / f"{split}.spacy"), "--schema", "scierc",
+                "--entity-schema", "scierc_entities"]
+        assert runner.invoke(app, args).exit_code == 0
+    paths = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy")}
+    train(CONFIGS / "scierc_ner.cfg", tmp_path / "ner",
+          overrides={**paths, "training.max_steps": 20, "training.eval_frequency": 10})
+    rel_overrides = {
+        **paths,
+        "components.mbre_relations.model.packing": packing,
+        "components.mbre_relations.model.mdos": mdos == "true",
+        "components.mbre_relations.clm": True,
+        "training.max_steps": 3,
+        "training.eval_frequency": 3,
+        "training.optimizer.learn_rate.warmup_steps": 1,
+    }
+    train(CONFIGS / "scierc.cfg", tmp_path / "rel", overrides=rel_overrides)
+    gold_out = tmp_path / "gold.json"
+    args = ["evaluate", str(tmp_path / "rel" / "model-best"), str(corpus / "test.spacy"), str(gold_out), "--rel-plus"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    gold_head = srsly.read_json(gold_out)["headline"]
+    assert gold_head["plus_micro_f"] == gold_head["micro_f"] and "ents_f" not in gold_head
+    args = ["assemble", str(CONFIGS / "scierc_e2e.cfg"), str(tmp_path / "e2e"),
+            "--paths.ner_model", str(tmp_path / "ner" / "model-best"),
+            "--paths.relations_model", str(tmp_path / "rel" / "model-best")]
+    result = runner.invoke(spacy_app, args)
+    assert result.exit_code == 0, result.output
+    assert spacy.load(tmp_path / "e2e").get_pipe("mbre_relations").model.attrs["packing"] == packing
+    e2e_out = tmp_path / "e2e.json"
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "e2e"), str(corpus / "test.spacy"), str(e2e_out),
+                                 "--end-to-end"])
+    assert result.exit_code == 0, result.output
+    data = srsly.read_json(e2e_out)
+    assert data["end_to_end"] and data["docs"] == 4 and data["entities"]["gold"] == 9
+    assert {"micro_f", "plus_micro_f", "ents_f"} <= set(data["headline"])
