@@ -21,7 +21,9 @@ from .data.readers.corpus import make_predicted
 from .data.relations import get_pairs
 from .data.schema import TYPING, Schema
 from .errors import ConfigError
+from .pairs.generate import PairSettings
 from .scoring import score_end_to_end, score_relations
+from .scoring.records import entity_spans
 from .scoring.semeval import is_semeval_schema
 
 
@@ -128,12 +130,15 @@ def make_raw(nlp: Language, reference: Doc, gold_preproc: bool = False) -> Doc:
     return doc
 
 
-def entity_components(nlp: Language) -> List[str]:
+def entity_components(nlp: Language, spans_key: Optional[str] = None) -> List[str]:
     """nlp (Language): A pipeline.
+    spans_key (Optional[str]): Look for components that assign ``doc.spans``
+        (``spancat``, ``span_ruler``) instead of ``doc.ents``.
     RETURNS (List[str]): The names of its components that assign
-        ``doc.ents`` (``ner``, ``entity_ruler``, ...).
+        ``doc.ents`` (``ner``, ``entity_ruler``, ...), or ``doc.spans``.
     """
-    return [name for name in nlp.pipe_names if "doc.ents" in nlp.get_pipe_meta(name).assigns]
+    attr = "doc.ents" if spans_key is None else "doc.spans"
+    return [name for name in nlp.pipe_names if attr in nlp.get_pipe_meta(name).assigns]
 
 
 def evaluate_end_to_end(
@@ -143,6 +148,7 @@ def evaluate_end_to_end(
     batch_size: int = 64,
     gold_preproc: bool = False,
     gold_spans_key: Optional[str] = "sc",
+    spans_key: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Run a pipeline that predicts entities and relations on the docs' text
     and score it against the docs' gold entities and relations (end to end:
@@ -158,6 +164,9 @@ def evaluate_end_to_end(
         tokenised by the pipeline (see :func:`make_raw`).
     gold_spans_key (Optional[str]): Gold entities for NER scoring come from
         ``doc.spans[gold_spans_key]`` where present, else from ``doc.ents``.
+    spans_key (Optional[str]): The pipeline writes its entities to
+        ``doc.spans[spans_key]`` (a ``spancat``, with ``mbre_pairs`` reading
+        the same key) instead of ``doc.ents``.
     RETURNS (Dict[str, Any]): "docs", "pairs" (the candidate pairs the
         pipeline made), "entities" (predicted / gold), "seconds",
         "docs_per_second", "pairs_per_second" (the whole pipeline, NER
@@ -167,11 +176,17 @@ def evaluate_end_to_end(
         raise ConfigError("Nothing to evaluate: the test data holds no docs.")
     if schema.kind == TYPING:
         raise ConfigError("End-to-end evaluation scores relations; the schema is a typing one.")
-    if not entity_components(nlp):
+    target = "doc.ents" if spans_key is None else f"doc.spans[{spans_key!r}]"
+    if not entity_components(nlp, spans_key):
         raise ConfigError(
-            f"End-to-end evaluation needs a pipeline that predicts doc.ents (e.g. a trained 'ner' in front of "
+            f"End-to-end evaluation needs a pipeline that predicts {target} (e.g. a trained 'ner' in front of "
             f"'mbre_relations', see configs/scierc_e2e.cfg); this one has {nlp.pipe_names}."
         )
+    for name, pipe in nlp.pipeline:
+        pair_settings = getattr(pipe, "settings", None)
+        if isinstance(pair_settings, PairSettings) and pair_settings.spans_key != spans_key:
+            read = "doc.ents" if pair_settings.spans_key is None else f"doc.spans[{pair_settings.spans_key!r}]"
+            raise ConfigError(f"The pipeline's {name!r} pairs the entities of {read}, not those of {target}.")
     raw = [make_raw(nlp, doc, gold_preproc=gold_preproc) for doc in docs]
     start = time.perf_counter()
     outputs = list(nlp.pipe(raw, batch_size=batch_size))
@@ -180,12 +195,10 @@ def evaluate_end_to_end(
     examples = [Example(pred, ref) for pred, ref in zip(outputs, docs)]
     scores = score_end_to_end(
         examples, no_relation_label=schema.no_relation, source=PREDICTED, gold_source="gold",
-        gold_spans_key=gold_spans_key,
+        gold_spans_key=gold_spans_key, spans_key=spans_key,
     )
-    n_gold = sum(
-        len(doc.spans[gold_spans_key] if gold_spans_key is not None and gold_spans_key in doc.spans else doc.ents)
-        for doc in docs
-    )
+    n_predicted = sum(len(entity_spans(doc, spans_key, strict=True)) for doc in outputs)
+    n_gold = sum(len(entity_spans(doc, gold_spans_key)) for doc in docs)
     return {
         "task": "relation",
         "end_to_end": True,
@@ -193,7 +206,7 @@ def evaluate_end_to_end(
         "schema": schema.name,
         "docs": len(docs),
         "pairs": n_pairs,
-        "entities": {"predicted": sum(len(doc.ents) for doc in outputs), "gold": n_gold},
+        "entities": {"predicted": n_predicted, "gold": n_gold},
         "seconds": round(seconds, 3),
         "docs_per_second": round(len(docs) / seconds, 2) if seconds > 0 else None,
         "pairs_per_second": round(n_pairs / seconds, 2) if seconds > 0 else None,

@@ -36,6 +36,10 @@ def evaluate_cli(
         False, "--gold-preproc",
         help="With --end-to-end: predict on the gold tokens instead of the pipeline's tokenisation of the text",
     ),
+    spans_key: Optional[str] = typer.Option(
+        None, "--spans-key",
+        help="With --end-to-end: the pipeline's entities are in doc.spans[KEY] (a spancat), not doc.ents",
+    ),
     label: Optional[str] = typer.Option(None, "--label", help="Name of this run in the JSON (default: the model path)"),
     code: Optional[Path] = typer.Option(
         None, "--code", "-c",
@@ -68,10 +72,12 @@ def evaluate_cli(
     if loaded is None:
         raise ConfigError(f"The pipeline at {model} has no component with a schema; pass --schema.")
     docs = sample_docs(list(read_docs(test_path, spacy.blank("en"))), n_docs, seed)
-    if gold_preproc and not end_to_end:
-        raise ConfigError("--gold-preproc only applies with --end-to-end.")
+    if (gold_preproc or spans_key is not None) and not end_to_end:
+        raise ConfigError("--gold-preproc and --spans-key only apply with --end-to-end.")
     if end_to_end:
-        result = evaluate_end_to_end(nlp, docs, loaded, batch_size=batch_size, gold_preproc=gold_preproc)
+        result = evaluate_end_to_end(
+            nlp, docs, loaded, batch_size=batch_size, gold_preproc=gold_preproc, spans_key=spans_key
+        )
         entities = result["entities"]
         msg.info(f"{entities['predicted']} entities predicted ({entities['gold']} gold) in {len(docs)} docs")
     else:

@@ -123,6 +123,7 @@ def score_end_to_end(
     source: Optional[str] = "predicted",
     gold_source: Optional[str] = "gold",
     gold_spans_key: Optional[str] = "sc",
+    spans_key: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Score a pipeline that predicts the entities too (end to end, PURE's and
     SURE's setting): entity recognition, Rel and Rel+, all matched by
@@ -146,11 +147,13 @@ def score_end_to_end(
     gold_spans_key (Optional[str]): Gold entities for NER scoring come from
         ``reference.spans[gold_spans_key]`` where present (every entity,
         nested ones included), else from ``reference.ents``.
+    spans_key (Optional[str]): The pipeline's entities are in
+        ``predicted.spans[spans_key]`` (a ``spancat``), not ``predicted.ents``.
     RETURNS (Dict[str, Any]): The NER scores and :func:`score_relations`'s
         relation scores with ``rel_plus``.
     """
     examples = list(examples)
-    scores = score_entity_spans(examples, gold_spans_key=gold_spans_key)
+    scores = score_entity_spans(examples, gold_spans_key=gold_spans_key, spans_key=spans_key)
     scores.update(
         score_relations(
             examples, no_relation_label=no_relation_label, source=source, gold_source=gold_source, rel_plus=True

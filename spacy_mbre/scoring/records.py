@@ -4,7 +4,7 @@ end-to-end evaluation, predicted entities.
 Spans are compared by *character* offsets, so a prediction made on a doc
 tokenised differently from the gold doc still matches.
 """
-from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc, Span
@@ -146,6 +146,7 @@ def score_entity_spans(
     examples: Iterable[Example],
     *,
     gold_spans_key: Optional[str] = None,
+    spans_key: Optional[str] = None,
     prefix: str = "ents",
 ) -> Dict[str, Any]:
     """Entity recognition P, R and F1 (spaCy's ``ents_*`` scores) by character
@@ -154,12 +155,15 @@ def score_entity_spans(
     same start, end and label.
 
     examples (Iterable[Example]): Gold in `reference`, predictions in
-        `predicted` (its ``doc.ents``).
+        `predicted` (its ``doc.ents``, or ``doc.spans[spans_key]``).
     gold_spans_key (Optional[str]): Read the gold entities from
         ``reference.spans[gold_spans_key]`` when the reference has that key
         (the PURE reader keeps nested entities there, so they count as gold
         the way PURE counts them); otherwise, or with None, from
         ``reference.ents``.
+    spans_key (Optional[str]): Read the predicted entities from
+        ``predicted.spans[spans_key]`` (e.g. a ``spancat``'s, which may
+        overlap) instead of ``predicted.ents``.
     prefix (str): Key prefix.
     RETURNS (Dict[str, Any]): "{prefix}_p", "{prefix}_r", "{prefix}_f" (None
         when there are no gold and no predicted entities) and
@@ -169,8 +173,8 @@ def score_entity_spans(
     micro = PRFScore()
     per_label: Dict[str, PRFScore] = {}
     for eg in examples:
-        pred = {(e.start_char, e.end_char, e.label_) for e in eg.predicted.ents}
-        gold = {(e.start_char, e.end_char, e.label_) for e in _gold_entities(eg.reference, gold_spans_key)}
+        pred = {(e.start_char, e.end_char, e.label_) for e in entity_spans(eg.predicted, spans_key, strict=True)}
+        gold = {(e.start_char, e.end_char, e.label_) for e in entity_spans(eg.reference, gold_spans_key)}
         micro.score_set(pred, gold)
         for label in {key[-1] for key in pred | gold}:
             per_label.setdefault(label, PRFScore()).score_set(
@@ -183,9 +187,15 @@ def score_entity_spans(
     return results
 
 
-def _gold_entities(doc: Doc, spans_key: Optional[str]) -> Iterable[Span]:
-    if spans_key is not None and spans_key in doc.spans:
-        return doc.spans[spans_key]
+def entity_spans(doc: Doc, spans_key: Optional[str], strict: bool = False) -> Sequence[Span]:
+    """doc (Doc): The doc.
+    spans_key (Optional[str]): A ``doc.spans`` key; None reads ``doc.ents``.
+    strict (bool): A missing key means no spans; otherwise ``doc.ents``.
+    RETURNS (Sequence[Span]): The doc's entities: ``doc.spans[spans_key]``
+        where the doc has that key, else (not strict) ``doc.ents``.
+    """
+    if spans_key is not None and (spans_key in doc.spans or strict):
+        return doc.spans[spans_key] if spans_key in doc.spans else []
     return doc.ents
 
 
@@ -218,4 +228,10 @@ def _prf_results(prefix: str, micro: PRFScore, per_label: Dict[str, PRFScore]) -
     return results
 
 
-__all__: List[str] = ["relation_keys", "score_entity_spans", "score_relation_records", "score_type_records"]
+__all__: List[str] = [
+    "entity_spans",
+    "relation_keys",
+    "score_entity_spans",
+    "score_relation_records",
+    "score_type_records",
+]

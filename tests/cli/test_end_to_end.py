@@ -141,6 +141,29 @@ def test_evaluate_end_to_end_on_raw_text(converted):
     assert same["scores"] == scores
 
 
+def test_evaluate_end_to_end_with_spans(converted):
+    """Entities in doc.spans (as a spancat writes them), overlaps allowed."""
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "ruler"})
+    ruler.add_patterns([{"label": label, "pattern": text} for ents, _ in PREDICTED for text, label in ents])
+    ruler.add_patterns([{"label": "Task", "pattern": "dependency parsing"}])
+    nlp.add_pipe("mbre_pairs", config={"schema": "scierc", "spans_key": "ruler"})
+    nlp.add_pipe(RULER_NAME)
+    result = evaluate_end_to_end(nlp, gold_docs(converted), load_schema("scierc"), spans_key="ruler")
+    # The nested "dependency parsing" is found too: 7 of 9 predicted entities are right, of 9 gold.
+    assert result["entities"] == {"predicted": 9, "gold": 9}
+    assert (result["scores"]["ents_p"], result["scores"]["ents_r"]) == (pytest.approx(7 / 9), pytest.approx(7 / 9))
+    # It overlaps "German dependency parsing", so it pairs only with "parser": 4 + 12 + 0 + 2 pairs.
+    assert result["pairs"] == 18
+    assert (result["scores"]["rel_micro_f"], result["scores"]["rel_plus_micro_f"]) == (0.75, 0.25)
+    # Entities in doc.spans, pairs from doc.ents: refused.
+    nlp.replace_pipe("mbre_pairs", "mbre_pairs", config={"schema": "scierc"})
+    with pytest.raises(ConfigError, match="pairs the entities of doc.ents, not those of doc.spans"):
+        evaluate_end_to_end(nlp, gold_docs(converted), load_schema("scierc"), spans_key="ruler")
+    with pytest.raises(ConfigError, match=r"predicts doc.spans\['sc'\]"):
+        evaluate_end_to_end(rule_pipeline(), gold_docs(converted), load_schema("scierc"), spans_key="sc")
+
+
 def test_evaluate_end_to_end_needs_entities(converted):
     nlp = spacy.blank("en")
     nlp.add_pipe("mbre_pairs")
