@@ -25,12 +25,13 @@ import srsly
 
 from ..errors import ConfigError
 from .decision import COMBINED, combined_scores
+from .record import PairRecord
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 OBJECTIVES = ("f1", "precision")
 
 # One calibration pair: its stored stage answers and its gold options (empty = no relation).
-Item = Tuple[Dict[str, Any], Set[str]]
+Item = Tuple[PairRecord, Set[str]]
 
 
 @dataclass

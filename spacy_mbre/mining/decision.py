@@ -61,7 +61,7 @@ from spacy.tokens import Doc
 from ..data.relations import get_relations, relation_to_record
 from ..data.schema import Schema
 from ..errors import ConfigError
-from .record import BIN, CLF, MC, NONE, YES, pair_records
+from .record import BIN, CLF, MC, NONE, YES, PairRecord, pair_records
 
 NO_PROB_POLICIES = ("all", "none")
 PAPER = "paper"
@@ -88,8 +88,8 @@ def confidence_of(prob: Optional[float], mass: Optional[float], confidence: str 
     return float(prob)
 
 
-def candidates(record: Dict[str, Any], confidence: str = RAW) -> List[Candidate]:
-    """record (Dict[str, Any]): A pair's stored stage answers.
+def candidates(record: PairRecord, confidence: str = RAW) -> List[Candidate]:
+    """record (PairRecord): A pair's stored stage answers.
     confidence (str): "raw" or "normalised" (see the module docs).
     RETURNS (List[Candidate]): (option name, confidence or None) in order.
     """
@@ -176,8 +176,8 @@ class DecisionRule:
         return asdict(self)
 
 
-def combined_scores(record: Dict[str, Any], alpha: float) -> List[Candidate]:
-    """record (Dict[str, Any]): A pair's stored stage answers.
+def combined_scores(record: PairRecord, alpha: float) -> List[Candidate]:
+    """record (PairRecord): A pair's stored stage answers.
     alpha (float): The classifier's weight.
     RETURNS (List[Candidate]): Every verified option with its combined score
         s (see the module docs), best first (ties: question order).
@@ -200,8 +200,8 @@ def combined_scores(record: Dict[str, Any], alpha: float) -> List[Candidate]:
     return [out[i] for i in order]
 
 
-def decide_record(record: Dict[str, Any], rule: DecisionRule) -> List[Candidate]:
-    """record (Dict[str, Any]): A pair's stored stage answers.
+def decide_record(record: PairRecord, rule: DecisionRule) -> List[Candidate]:
+    """record (PairRecord): A pair's stored stage answers.
     rule (DecisionRule): The settings.
     RETURNS (List[Candidate]): The kept options with their scores.
     """

@@ -25,7 +25,7 @@ from ....errors import ConfigError
 from ....llm.types import BINARY
 from ...examples import ExamplePool
 from ...queries import fill, generic, marked_text, pair_options, statement
-from ...record import BIN, CLF, MC, NO, YES, pair_records, set_stage
+from ...record import BIN, CLF, MC, NO, YES, StageEntry, pair_records, set_stage
 from ..base import MiningTask, Planned, read_template
 from .parser import parse_binary
 
@@ -117,7 +117,7 @@ class BinaryVerifyTask(MiningTask):
         answers (Sequence[str]): The answers.
         RETURNS (Dict[str, int]): "prompts" and "unparseable" counts.
         """
-        entries: Dict[Any, List[Dict[str, Any]]] = {pair.key: [] for pair in self.pairs(doc)}
+        entries: Dict[Any, List[StageEntry]] = {pair.key: [] for pair in self.pairs(doc)}
         unparseable = 0
         for (pair, name), answer in zip(plan, answers):
             entry = parse_binary(name, answer)

@@ -37,7 +37,7 @@ from ....llm.types import MULTICLASS
 from ...examples import ExamplePool
 from ...grouping import Grouping
 from ...queries import generic, marked_text, none_statement, pair_options, statement
-from ...record import MC, NONE, set_stage
+from ...record import MC, NONE, McEntry, StageEntry, set_stage
 from ..base import MiningTask, Planned, option_mass, read_template
 from .parser import parse_choice, propose
 
@@ -196,7 +196,7 @@ class GroupedMultiClassTask(MiningTask):
         answers (Sequence[str]): The answers.
         RETURNS (Dict[str, int]): "prompts" and "unparseable" counts.
         """
-        entries: Dict[Any, List[Dict[str, Any]]] = {}
+        entries: Dict[Any, List[StageEntry]] = {}
         for pair, _ in plan:
             entries.setdefault(pair.key, [])
         unparseable = 0
@@ -207,10 +207,10 @@ class GroupedMultiClassTask(MiningTask):
         set_stage(doc, MC, entries)
         return {"prompts": len(plan), "unparseable": unparseable}
 
-    def parse(self, question: GroupQuestion, answer: str) -> Dict[str, Any]:
+    def parse(self, question: GroupQuestion, answer: str) -> McEntry:
         """question (GroupQuestion): The (possibly cut) group asked.
         answer (str): The model's answer (an Answer with probs, or a str).
-        RETURNS (Dict[str, Any]): The stored entry (see spacy_mbre.mining.record).
+        RETURNS (McEntry): The stored entry (see spacy_mbre.mining.record).
         """
         names = list(question.options)
         keys = self.keys(question)
