@@ -62,7 +62,9 @@ from spacy_mbre.cli.mine import parse_model_args
 from spacy_mbre.data.readers.corpus import read_docs
 from spacy_mbre.data.relations import Relation, get_relations
 from spacy_mbre.data.schema import Schema, load_schema
+from spacy_mbre.errors import DataError
 from spacy_mbre.llm.gateway import model_identity
+from spacy_mbre.mining.report import read_report
 
 WORK = REPO / "bench" / "work" / "ds"
 MODES = ("zero", "few")
@@ -369,9 +371,10 @@ def compare_row(item: str) -> Dict[str, Any]:
     name, sep, path = item.partition("=")
     if not sep or not Path(path).exists():
         raise typer.BadParameter(f"--compare takes NAME=existing/report.json, got {item!r}")
-    report = json.loads(Path(path).read_text())
-    if not isinstance(report, dict) or "total" not in report or "docs" not in report:
-        raise typer.BadParameter(f"--compare: {path} is not the report.json of a `mine` run")
+    try:
+        report = read_report(path)
+    except DataError as err:
+        raise typer.BadParameter(f"--compare: {path} is not the report.json of a `mine` run ({err})") from None
     micro, total = (report.get("gold") or {}).get("micro", {}), report["total"]
     scores = f"{micro['p']:.3f} / {micro['r']:.3f} / {micro['f1']:.3f}" if micro else None
     seconds = total.get("seconds")
