@@ -65,6 +65,7 @@ from spacy_mbre.data.schema import Schema, load_schema
 from spacy_mbre.errors import DataError
 from spacy_mbre.llm.gateway import model_identity
 from spacy_mbre.mining.report import read_report
+from spacy_mbre.scoring.mined import prf_of as prf
 
 WORK = REPO / "bench" / "work" / "ds"
 MODES = ("zero", "few")
@@ -238,12 +239,6 @@ def to_relations(doc: Doc, items: Sequence[Tuple[int, int, str]], no_relation: s
 def relation_keys(relations: Sequence[Relation]) -> Set[RelKey]:
     """RETURNS (Set[RelKey]): (head start, head end, tail start, tail end, label) per relation."""
     return {(*rel.pair.key, rel.label) for rel in relations}
-
-
-def prf(score: PRFScore) -> Dict[str, Any]:
-    """RETURNS (Dict[str, Any]): p, r, f1 (rounded), tp, fp, fn of a PRFScore."""
-    return {"p": round(score.precision, 4), "r": round(score.recall, 4), "f1": round(score.fscore, 4),
-            "tp": score.tp, "fp": score.fp, "fn": score.fn}
 
 
 class ResponseCache:

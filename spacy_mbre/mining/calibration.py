@@ -24,6 +24,7 @@ from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
 import srsly
 
 from ..errors import ConfigError
+from ..scoring.mined import PRF, prf
 from .decision import COMBINED, combined_scores
 from .record import PairRecord
 
@@ -66,19 +67,12 @@ class Calibration:
                 "n_gold": self.n_gold}
 
 
-def _prf(tp: int, fp: int, fn: int) -> Dict[str, float]:
-    from spacy.scorer import PRFScore
-
-    score = PRFScore(tp=tp, fp=fp, fn=fn)
-    return {"p": score.precision, "r": score.recall, "f1": score.fscore, "tp": tp, "fp": fp, "fn": fn}
-
-
-def evaluate(items: Sequence[Item], alpha: float, theta: float, max_labels: int = 1) -> Dict[str, float]:
+def evaluate(items: Sequence[Item], alpha: float, theta: float, max_labels: int = 1) -> PRF:
     """items (Sequence[Item]): Calibration pairs.
     alpha (float): The classifier's weight.
     theta (float): The threshold.
     max_labels (int): Labels kept per pair.
-    RETURNS (Dict[str, float]): p, r, f1, tp, fp, fn of the kept labels.
+    RETURNS (PRF): p, r, f1 (not rounded), tp, fp, fn of the kept labels.
     """
     tp = fp = fn = 0
     for record, gold in items:
@@ -86,7 +80,7 @@ def evaluate(items: Sequence[Item], alpha: float, theta: float, max_labels: int 
         tp += len(kept & gold)
         fp += len(kept - gold)
         fn += len(gold - kept)
-    return _prf(tp, fp, fn)
+    return prf(tp, fp, fn, digits=None)
 
 
 def fit_decision(
