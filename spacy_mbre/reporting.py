@@ -10,8 +10,7 @@ and plots it.
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TypedDict
 
-import srsly
-
+from .data.readers.common import json_file
 from .errors import ConfigError, DataError
 
 if TYPE_CHECKING:
@@ -91,12 +90,7 @@ def read_json(path: Path) -> Dict[str, Any]:
     """path (Path): A JSON file.
     RETURNS (Dict[str, Any]): Its content. Raises DataError if unreadable.
     """
-    if not path.is_file():
-        raise DataError(path, None, "file not found")
-    try:
-        data = srsly.read_json(path)
-    except ValueError as err:
-        raise DataError(path, None, f"not valid JSON: {err}") from None
+    data = json_file(path)
     if not isinstance(data, dict):
         raise DataError(path, None, "expected a JSON object")
     return data

@@ -167,17 +167,12 @@ def read_report(path: Union[str, Path]) -> MiningReport:
     RETURNS (MiningReport): The report. Raises DataError if the file is
         missing, not JSON or not a mining report.
     """
-    import srsly
+    from ..data.readers.common import json_file
 
     path = Path(path)
     if path.is_dir():
         path = path / REPORT
-    if not path.is_file():
-        raise DataError(path, None, "file not found")
-    try:
-        data = srsly.read_json(path)
-    except ValueError as err:
-        raise DataError(path, None, f"not valid JSON: {err}") from None
+    data = json_file(path)
     if not isinstance(data, dict):
         raise DataError(path, None, "expected a JSON object")
     missing = [key for key in REPORT_KEYS if key not in data]
