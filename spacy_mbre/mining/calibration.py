@@ -19,7 +19,7 @@ of every (alpha, theta) tried is kept in it.
 """
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, TypedDict, Union
 
 import srsly
 
@@ -35,11 +35,32 @@ OBJECTIVES = ("f1", "precision")
 Item = Tuple[PairRecord, Set[str]]
 
 
+class FittedDecision(TypedDict):
+    """The Label Decision a calibration chose (fields of ``StrategySettings``)."""
+
+    rule: str
+    theta: float
+    alpha: float
+    max_labels: int
+
+
+class CalibrationSummary(TypedDict):
+    """What ``mine --calibration`` records of a calibration in report.json's settings."""
+
+    decision: FittedDecision
+    objective: str
+    target_precision: Optional[float]
+    reached: bool
+    calibration_scores: Dict[str, float]
+    n_pairs: int
+    n_gold: int
+
+
 @dataclass
 class Calibration:
     """A fitted Label Decision.
 
-    decision (Dict[str, Any]): rule, theta, alpha, max_labels.
+    decision (FittedDecision): rule, theta, alpha, max_labels.
     objective (str): "f1" or "precision".
     target_precision (Optional[float]): The precision target, if any.
     reached (bool): Whether the target was reached (always True for "f1").
@@ -50,7 +71,7 @@ class Calibration:
     origin (Dict[str, Any]): How the calibration data was made (folds, settings).
     """
 
-    decision: Dict[str, Any]
+    decision: FittedDecision
     objective: str
     target_precision: Optional[float]
     reached: bool
@@ -60,8 +81,8 @@ class Calibration:
     grid: List[Dict[str, float]] = field(default_factory=list)
     origin: Dict[str, Any] = field(default_factory=dict)
 
-    def summary(self) -> Dict[str, Any]:
-        """RETURNS (Dict[str, Any]): What ``mine`` records of it in report.json."""
+    def summary(self) -> CalibrationSummary:
+        """RETURNS (CalibrationSummary): What ``mine`` records of it in report.json."""
         return {"decision": self.decision, "objective": self.objective, "target_precision": self.target_precision,
                 "reached": self.reached, "calibration_scores": self.scores, "n_pairs": self.n_pairs,
                 "n_gold": self.n_gold}
