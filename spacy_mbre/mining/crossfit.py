@@ -40,7 +40,7 @@ from ..data.schema import Schema
 from ..errors import ConfigError
 from .calibration import ALPHAS, Calibration, Item, fit_decision, write_calibration
 from .examples import collect_examples
-from .grouping import Grouping, read_groups
+from .grouping import Grouping
 from .queries import gold_options, mining_pairs
 from .record import pair_records
 from .strategies import StrategySettings
@@ -259,6 +259,7 @@ def calibrate_files(
     import spacy
 
     from ..data.readers.corpus import read_docs
+    from .grouping import read_groups
 
     nlp = spacy.blank("en")
     docs = list(read_docs(gold_path, nlp))

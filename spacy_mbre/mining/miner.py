@@ -26,7 +26,20 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple, TypedDict
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    TypedDict,
+)
 
 from spacy.tokens import Doc, Span
 
@@ -47,14 +60,17 @@ from ..errors import ConfigError
 from ..llm.gateway import USAGE_KEYS, LLMGateway
 from ..llm.journal import Journal, doc_fingerprint
 from ..pairs import PairCounts
-from ..scoring.mined import GoldScores, score_mined_records
 from .decider import LabelDecider
 from .proposers import LocalProposer
 from .queries import MINING_KEY, mining_pairs
-from .record import STAGE_NAMES, MiningRecord
+from .record import STAGE_NAMES
 from .record import clear as clear_record
 from .report import MiningSummary, StageStats, add_stats, new_stats
 from .strategies import Stage
+
+if TYPE_CHECKING:
+    from ..scoring.mined import GoldScores
+    from .record import MiningRecord
 
 HIDDEN_LABEL = "ENT"
 
@@ -71,7 +87,7 @@ class JournalEntry(TypedDict):
 
     i: int
     doc: str
-    mining: MiningRecord
+    mining: "MiningRecord"
     relations: List[Dict[str, Any]]
     stats: StageStats
 
@@ -283,7 +299,7 @@ def restore(item: Prepared, entry: JournalEntry) -> Doc:
 
 def score_mined(
     items: Sequence[Tuple[Prepared, List[Dict[str, Any]]]], schema: Schema
-) -> Optional[GoldScores]:
+) -> Optional["GoldScores"]:
     """Micro P/R/F1 of mined relations against the hidden gold, over the
     pairs that were mined ("no relation" excluded; gold relations of pairs
     that were not asked about are not counted); see
@@ -294,6 +310,8 @@ def score_mined(
     schema (Schema): The schema.
     RETURNS (Optional[GoldScores]): The scores, or None without gold.
     """
+    from ..scoring.mined import score_mined_records
+
     if not any(item.gold for item, _ in items):
         return None
     return score_mined_records(((asked_keys(item.doc, schema), item.gold, mined) for item, mined in items), schema)
@@ -326,7 +344,7 @@ def write_outputs(
     schema: Schema,
     output_dir: Path,
     write_jsonl: Callable[[Iterable[Doc], Path], Any],
-) -> Tuple[MiningSummary, Optional[GoldScores]]:
+) -> Tuple[MiningSummary, Optional["GoldScores"]]:
     """Write mined.spacy and mined.jsonl from the journal, in input order.
 
     prepared (Sequence[Prepared]): The docs.

@@ -16,7 +16,7 @@ schema, one for a pair whose types only one label accepts) or
 the classifier proposer, then the grouped multi-class stage — stored for the
 pair on the doc, each asked once).
 """
-from typing import Any, Dict, List, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Sequence
 
 from spacy.tokens import Doc
 
@@ -25,9 +25,12 @@ from ....errors import ConfigError
 from ....llm.types import BINARY
 from ...examples import ExamplePool
 from ...queries import fill, generic, marked_text, pair_options, statement
-from ...record import BIN, CLF, MC, NO, YES, StageEntry, pair_records, set_stage
+from ...record import BIN, CLF, MC, NO, YES, pair_records, set_stage
 from ..base import MiningTask, Planned, read_template
 from .parser import parse_binary
+
+if TYPE_CHECKING:
+    from ...record import StageEntry
 
 DEFAULT_TEMPLATE = read_template("binary.v1.jinja")
 CANDIDATES = ("all", "proposed")

@@ -26,7 +26,7 @@ schema (SemEval, Re-DocRED) asks every group in full, as before.
 """
 import string
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
 
@@ -37,9 +37,12 @@ from ....llm.types import MULTICLASS
 from ...examples import ExamplePool
 from ...grouping import Grouping
 from ...queries import generic, marked_text, none_statement, pair_options, statement
-from ...record import MC, NONE, McEntry, StageEntry, set_stage
+from ...record import MC, NONE, set_stage
 from ..base import MiningTask, Planned, option_mass, read_template
 from .parser import parse_choice, propose
+
+if TYPE_CHECKING:
+    from ...record import McEntry, StageEntry
 
 DEFAULT_TEMPLATE = read_template("multiclass.v1.jinja")
 OPTION_KEYS = ("letters", "names")
@@ -207,7 +210,7 @@ class GroupedMultiClassTask(MiningTask):
         set_stage(doc, MC, entries)
         return {"prompts": len(plan), "unparseable": unparseable}
 
-    def parse(self, question: GroupQuestion, answer: str) -> McEntry:
+    def parse(self, question: GroupQuestion, answer: str) -> "McEntry":
         """question (GroupQuestion): The (possibly cut) group asked.
         answer (str): The model's answer (an Answer with probs, or a str).
         RETURNS (McEntry): The stored entry (see spacy_mbre.mining.record).
