@@ -296,10 +296,10 @@ def to_markdown(report: WorkflowReport, plots: Sequence[Path] = ()) -> str:
     return "\n".join(lines)
 
 
-def make_plots(report: WorkflowReport, output_dir: Path) -> List[Path]:
+def make_plots(report: Dict[str, Any], output_dir: Path) -> List[Path]:
     """Write the report's PNG plots (matplotlib, Agg backend).
 
-    report (WorkflowReport): From :func:`build_report`.
+    report (Dict[str, Any]): From :func:`build_report`.
     output_dir (Path): Where the PNGs go.
     RETURNS (List[Path]): The written files: f1_vs_llm_time.png (if any
         mining run was scored), f1_gold_vs_mined.png (if any evaluation),
