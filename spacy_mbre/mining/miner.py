@@ -48,6 +48,7 @@ from ..data.relations import (
     Pair,
     PairKey,
     Relation,
+    RelationRecord,
     get_relations,
     pair_key,
     relation_from_record,
@@ -81,14 +82,14 @@ class JournalEntry(TypedDict):
     i (int): The doc's index in the input.
     doc (str): Its fingerprint (see journal.doc_fingerprint).
     mining (MiningRecord): Its stage answers (see :mod:`.record`).
-    relations (List[Dict[str, Any]]): The mined relation records.
+    relations (List[RelationRecord]): The mined relation records.
     stats (StageStats): Its per-stage accounting.
     """
 
     i: int
     doc: str
     mining: "MiningRecord"
-    relations: List[Dict[str, Any]]
+    relations: List[RelationRecord]
     stats: StageStats
 
 
@@ -98,13 +99,13 @@ class Prepared:
 
     i (int): Its index in the input.
     doc (Doc): The doc, gold hidden, candidate pairs fixed.
-    gold (List[Dict[str, Any]]): Its hidden gold relation records.
+    gold (List[RelationRecord]): Its hidden gold relation records.
     fingerprint (str): See journal.doc_fingerprint.
     """
 
     i: int
     doc: Doc
-    gold: List[Dict[str, Any]]
+    gold: List[RelationRecord]
     fingerprint: str = ""
     n_pairs: int = field(default=0)
 
@@ -298,14 +299,14 @@ def restore(item: Prepared, entry: JournalEntry) -> Doc:
 
 
 def score_mined(
-    items: Sequence[Tuple[Prepared, List[Dict[str, Any]]]], schema: Schema
+    items: Sequence[Tuple[Prepared, List[RelationRecord]]], schema: Schema
 ) -> Optional["GoldScores"]:
     """Micro P/R/F1 of mined relations against the hidden gold, over the
     pairs that were mined ("no relation" excluded; gold relations of pairs
     that were not asked about are not counted); see
     :func:`spacy_mbre.scoring.mined.score_mined_records`.
 
-    items (Sequence[Tuple[Prepared, List[Dict[str, Any]]]]): Docs with their
+    items (Sequence[Tuple[Prepared, List[RelationRecord]]]): Docs with their
         mined relation records.
     schema (Schema): The schema.
     RETURNS (Optional[GoldScores]): The scores, or None without gold.
@@ -330,7 +331,7 @@ def asked_keys(doc: Doc, schema: Schema) -> Set[PairKey]:
     return asked
 
 
-def _candidate_pair(record: Dict[str, Any], schema: Schema) -> Tuple[Tuple[int, ...], ...]:
+def _candidate_pair(record: RelationRecord, schema: Schema) -> Tuple[Tuple[int, ...], ...]:
     """The candidate pair a mined record labels: with expanded directions
     (SemEval) an ``X(e2,e1)`` record has head and tail swapped but labels the
     same text-ordered pair."""
@@ -359,7 +360,7 @@ def write_outputs(
     stages: StageStats = {}
     labels: Counter = Counter()
     pairs_with_relation = 0
-    scored: List[Tuple[Prepared, List[Dict[str, Any]]]] = []
+    scored: List[Tuple[Prepared, List[RelationRecord]]] = []
     for item in prepared:
         entry = entries[item.i]
         doc = restore(item, entry)

@@ -8,14 +8,14 @@ from typing import Any, Dict, Iterable, Optional, Sequence, Set, Tuple, TypedDic
 
 from spacy.scorer import PRFScore
 
-from ..data.relations import PairKey
+from ..data.relations import PairKey, RelationRecord
 from ..data.schema import Schema
 
 # (head start, head end, tail start, tail end, label); tail (-1, -1) in typing mode.
 MinedKey = Tuple[Any, ...]
 # One scored doc: the pair keys asked about (both directions), its gold and
 # its mined relation records.
-MinedItem = Tuple[Set[PairKey], Sequence[Dict[str, Any]], Sequence[Dict[str, Any]]]
+MinedItem = Tuple[Set[PairKey], Sequence[RelationRecord], Sequence[RelationRecord]]
 
 
 class PRF(TypedDict):
@@ -54,8 +54,8 @@ def prf_of(score: PRFScore, digits: Optional[int] = 4) -> PRF:
     return {"p": p, "r": r, "f1": f1, "tp": score.tp, "fp": score.fp, "fn": score.fn}
 
 
-def mined_key(record: Dict[str, Any], schema: Schema) -> MinedKey:
-    """record (Dict[str, Any]): A relation record (head, tail, label).
+def mined_key(record: RelationRecord, schema: Schema) -> MinedKey:
+    """record (RelationRecord): A relation record (head, tail, label).
     schema (Schema): The schema.
     RETURNS (MinedKey): Its key; an undirected label's ends in text order.
     """
