@@ -3,13 +3,16 @@ LLM from few-shot gold examples — unconditional (S2ynRE, an unlabelled pool)
 or schema-constrained (TKRE, labelled samples) — crash-safe and cached like
 ``mine``. See :mod:`spacy_mbre.synthesis.synthesizer` for how a run works."""
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 from wasabi import Printer
 
 from ..synthesis.run import LLAMACPP, TOKENS_PER_SAMPLE
 from . import app, import_user_code
+
+if TYPE_CHECKING:
+    from ..synthesis.report import SynthesisReport
 
 
 @app.command("synthesize")
@@ -113,7 +116,7 @@ def synthesize_cli(
              f"{output_dir / 'report.json'}")
 
 
-def _print_report(msg: Printer, report: Dict[str, Any]) -> None:
+def _print_report(msg: Printer, report: "SynthesisReport") -> None:
     rows = [
         (label, c["attempts"], c["kept"], "yes" if c["hit_attempt_cap"] else "")
         for label, c in report["per_label"].items()

@@ -15,6 +15,7 @@ from ..errors import ConfigError
 
 if TYPE_CHECKING:  # the command module imports this one: keep it light
     from ..data.schema import Schema
+    from .report import SynthesisReport
     from .synthesizer import SynthesisSettings
 
 LLAMACPP = "spacy-mbre.LlamaCpp.v1"
@@ -33,7 +34,7 @@ def synthesize_files(
     entity_label: Optional[str] = None,
     progress: bool = True,
     printer: Optional[Printer] = None,
-) -> Dict[str, Any]:
+) -> "SynthesisReport":
     """Synthesize samples from the few-shot gold docs of a file; write
     ``synthetic.spacy``, ``synthetic.jsonl``, ``report.json`` and the journal
     to ``output_dir``. Rerunning with the same arguments resumes.
@@ -51,7 +52,7 @@ def synthesize_files(
         :func:`~spacy_mbre.synthesis.synthesizer.plan_run`).
     progress (bool): Show a progress bar.
     printer (Optional[Printer]): Where messages go.
-    RETURNS (Dict[str, Any]): The report (also written to ``report.json``).
+    RETURNS (SynthesisReport): The report (also written to ``report.json``).
     """
     import spacy
 
