@@ -28,6 +28,8 @@ import typer
 from benchlib import REPO, mining_pool, model_flags, print_table, run_cli, run_meta, work_dir
 from benchlib import seed_cache as seed_answers  # the name seed_cache is an option of main
 
+from spacy_mbre.mining.report import read_report
+
 
 def main(
     schema: str = typer.Option("semeval", help="semeval or redocred (as in bench/mine_strategies.py)"),
@@ -70,7 +72,7 @@ def main(
         run_cli(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups), "--fewshot", str(fewshot),
                  "--strategy", "mbre", "--limit", str(n_pairs), "--seed", str(seed), "--no-progress",
                  *cache_args, *model_args])
-        report = json.loads((mined / "report.json").read_text())
+        report = read_report(mined)
         info = json.loads(groups.read_text())
         micro = (report.get("gold") or {}).get("micro", {})
         total = report["total"]

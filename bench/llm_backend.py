@@ -28,118 +28,98 @@ What it measures (default GGUF: Qwen2.5-Coder-1.5B-Instruct Q4_K_M):
   the answer scored by option probabilities vs the single greedy letter
   (the top token of the same next-token distribution, parsed strictly).
 
-The prompt wording follows spacy_mbre/mining/tasks/templates/*.v1.jinja. The
+The sentences are read with the package's SemEval reader and the prompts are
+the package's own (``BinaryVerifyTask``, ``GroupedMultiClassTask`` and their
+in-context example pool), so the benchmark measures what mining asks. The
 machine may be shared: timings are noisy, load averages are recorded.
 """
 import argparse
 import json
 import os
 import random
-import re
 import resource
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+from spacy.tokens import Doc
 
+from spacy_mbre.data.readers.semeval import read_semeval
+from spacy_mbre.data.schema import load_schema
 from spacy_mbre.llm.models import option_probs
 from spacy_mbre.llm.models.assets import require_default_model
 from spacy_mbre.llm.models.llamacpp import LlamaCpp
-from spacy_mbre.llm.types import BINARY, MULTICLASS, Answer, Question
+from spacy_mbre.llm.types import Answer, Question
+from spacy_mbre.mining.examples import ExamplePool, collect_examples
+from spacy_mbre.mining.grouping import Grouping
+from spacy_mbre.mining.tasks.binary.task import BinaryVerifyTask
+from spacy_mbre.mining.tasks.multiclass.task import GroupedMultiClassTask, GroupQuestion
 
 TRAIN = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "semeval2010_task8" / "TRAIN_FILE.TXT"
 OUT = Path(__file__).parent / "results" / "llm_backend.json"
-DESCRIPTIONS = {
-    "Cause-Effect": "{head} causes, produces or brings about {tail}",
-    "Instrument-Agency": "{head} is an instrument or tool that the agent {tail} uses",
-    "Product-Producer": "{head} is a product made, built or produced by {tail}",
-    "Content-Container": "{head} is physically stored or carried inside the container {tail}",
-    "Entity-Origin": "{head} comes, originates or is derived from {tail}",
-    "Entity-Destination": "{head} moves or is moved toward the destination {tail}",
-    "Component-Whole": "{head} is a component or functional part of the whole {tail}",
-    "Member-Collection": "{head} is a member of the collection or group {tail}",
-    "Message-Topic": "{head} is a message, text or talk that is about the topic {tail}",
-}
-LABELS = [f"{rel}({d})" for rel in DESCRIPTIONS for d in ("e1,e2", "e2,e1")]
-LETTERS = "ABCDEF"
-BINARY_TASK = (
-    "You are given a text in which two entities are marked (e1 with <e1> and </e1>, e2 with <e2> and </e2>) "
-    'and a statement about them. Answer "yes" if the text expresses the statement, otherwise answer "no".'
-)
-MULTI_TASK = (
-    "You are given a text in which two entities are marked: e1 with <e1> and </e1>, and e2 with <e2> and </e2>. "
-    "Decide which of the statements below about e1 and e2 the text expresses."
-)
-NONE_DESC = "none of the statements above holds between {head} and {tail}"
+SCHEMA = load_schema("semeval")
+LABELS = [option.name for option in SCHEMA.options]
+OTHER = "Other"
 
 
+@dataclass
 class Sent:
-    """One SemEval training sentence."""
+    """One SemEval training sentence: its doc (one candidate pair) and its
+    gold option name (``Other`` for no relation)."""
 
-    def __init__(self, sid: int, text: str, label: str) -> None:
-        self.sid = sid
-        self.text = text
-        self.label = label
-        self.e1 = re.search(r"<e1>(.*?)</e1>", text).group(1)  # type: ignore[union-attr]
-        self.e2 = re.search(r"<e2>(.*?)</e2>", text).group(1)  # type: ignore[union-attr]
+    sid: int
+    doc: Doc
+    label: str
 
 
 def read_train(path: Path) -> List[Sent]:
-    """path (Path): TRAIN_FILE.TXT. RETURNS (List[Sent]): All sentences."""
-    lines = path.read_text(encoding="utf8").splitlines()
+    """path (Path): TRAIN_FILE.TXT. RETURNS (List[Sent]): All sentences, read
+    by the package's SemEval reader."""
     out = []
-    for i in range(0, len(lines) - 1, 4):
-        sid, quoted = lines[i].split("\t", 1)
-        out.append(Sent(int(sid), quoted.strip().strip('"'), lines[i + 1].strip()))
+    for i, doc in enumerate(read_semeval(path, schema=SCHEMA)):
+        gold = collect_examples([doc], SCHEMA)
+        label = gold[0].options[0] if gold and gold[0].options else OTHER
+        out.append(Sent(i + 1, doc, label))
     return out
 
 
-def describe(label: str, head: str, tail: str) -> str:
-    """label (str): A directional label. head/tail (str): e1/e2 wording or
-    entity texts. RETURNS (str): The label's statement."""
-    rel, direction = label[:-7], label[-6:-1]
-    first, second = (head, tail) if direction == "e1,e2" else (tail, head)
-    return DESCRIPTIONS[rel].format(head=first, tail=second)
+def groups_of_labels() -> List[List[str]]:
+    """RETURNS (List[List[str]]): 3 groups of 6; a relation's two directions never share a group."""
+    groups: List[List[str]] = [[], [], []]
+    relations = list(dict.fromkeys(option.label for option in SCHEMA.options))
+    for i, rel in enumerate(relations):
+        groups[(2 * i) % 3].append(f"{rel}(e1,e2)")
+        groups[(2 * i + 1) % 3].append(f"{rel}(e2,e1)")
+    return groups
 
 
-def statement(label: str, sent: Sent) -> str:
-    """RETURNS (str): The label's statement with the quoted entity texts."""
-    return describe(label, f'"{sent.e1}"', f'"{sent.e2}"')
+class Prompts:
+    """The package's own mining prompts (``BinaryVerifyTask``,
+    ``GroupedMultiClassTask``) with in-context examples from the pool.
 
+    pool (Sequence[Sent]): The in-context example sentences.
+    seed (int): The seed of the example draws.
+    groups (List[List[str]]): The multi-class groups.
+    """
 
-def binary_prefix(label: str, examples: Sequence[Tuple[Sent, str]]) -> str:
-    """label (str): The label. examples: (sentence, "yes"/"no"). RETURNS (str): Shared prompt part."""
-    parts = [BINARY_TASK, "", f"The statement is always of this form: {describe(label, 'e1', 'e2')}", "", "Examples:"]
-    for sent, ans in examples:
-        parts += ["", f"Text: {sent.text}", f"Statement: {statement(label, sent)}", f"Answer: {ans}"]
-    return "\n".join(parts)
+    def __init__(self, pool: Sequence[Sent], seed: int, groups: List[List[str]]) -> None:
+        examples = ExamplePool(collect_examples([s.doc for s in pool], SCHEMA), seed=seed)
+        grouping = Grouping(SCHEMA.name, "bench", len(groups), seed, "none", groups)
+        self.binary = BinaryVerifyTask(SCHEMA, examples, candidates="all", n_pos=3, n_neg=4)
+        self.multi = GroupedMultiClassTask(SCHEMA, grouping, examples, n_per_option=1, n_none=2)
 
+    def binary_question(self, label: str, sent: Sent) -> Question:
+        """RETURNS (Question): The yes/no question whether `label` holds in `sent`."""
+        return self.binary.render(sent.doc, (self.binary.pairs(sent.doc)[0], label))
 
-def binary_question(label: str, prefix: str, sent: Sent) -> Question:
-    """RETURNS (Question): The full yes/no question for `sent`."""
-    text = f"{prefix}\n\nQuestion:\nText: {sent.text}\nStatement: {statement(label, sent)}\nAnswer:"
-    return Question(text, ("yes", "no"), BINARY, prefix_key=f"binary:{label}")
-
-
-def multi_prefix(group: Sequence[str], examples: Sequence[Tuple[Sent, str]]) -> str:
-    """group (Sequence[str]): The group's labels. RETURNS (str): Shared prompt part."""
-    parts = [MULTI_TASK, "", "Options:"]
-    parts += [f"{LETTERS[i]}. {describe(lab, 'e1', 'e2')}" for i, lab in enumerate(group)]
-    parts += [f"none. {NONE_DESC.format(head='e1', tail='e2')}", "",
-              'Answer with the option\'s letter only, or with "none" if no option holds.', "", "Examples:"]
-    for sent, ans in examples:
-        parts += ["", f"Text: {sent.text}", f"Answer: {ans}"]
-    return "\n".join(parts)
-
-
-def multi_question(gid: int, group: Sequence[str], prefix: str, sent: Sent) -> Question:
-    """RETURNS (Question): The grouped multi-class question for `sent`."""
-    lines = [f"{LETTERS[i]}. {statement(lab, sent)}" for i, lab in enumerate(group)]
-    lines.append(f"none. {NONE_DESC.format(head=f'{chr(34)}{sent.e1}{chr(34)}', tail=f'{chr(34)}{sent.e2}{chr(34)}')}")
-    text = f"{prefix}\n\nQuestion:\nText: {sent.text}\nOptions:\n" + "\n".join(lines) + "\nAnswer:"
-    return Question(text, tuple(LETTERS[: len(group)]) + ("none",), MULTICLASS, prefix_key=f"multi:{gid}")
+    def multi_questions(self, sent: Sent) -> List[Tuple[GroupQuestion, List[str], Question]]:
+        """RETURNS (List[Tuple[GroupQuestion, List[str], Question]]): Per
+        group: what it offers, its answer keys and the question for `sent`."""
+        return [(gq, self.multi.keys(gq), self.multi.render(sent.doc, (pair, gq)))
+                for pair, gq in self.multi.plan(sent.doc)]
 
 
 def auc(scores: Sequence[float], gold: Sequence[int]) -> Optional[float]:
@@ -157,15 +137,6 @@ def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
 
-def groups_of_labels() -> List[List[str]]:
-    """RETURNS (List[List[str]]): 3 groups of 6; a relation's two directions never share a group."""
-    groups: List[List[str]] = [[], [], []]
-    for i, rel in enumerate(DESCRIPTIONS):
-        groups[(2 * i) % 3].append(f"{rel}(e1,e2)")
-        groups[(2 * i + 1) % 3].append(f"{rel}(e2,e1)")
-    return groups
-
-
 def run(args: argparse.Namespace) -> Dict[str, Any]:
     rng = random.Random(args.seed)
     sents = read_train(TRAIN)
@@ -174,7 +145,7 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
     # binary measurement uses a random subset of labels (gold and wrong alike).
     bin_labels = sorted(rng.sample([lab for lab in LABELS if counts[lab] >= 20], args.n_labels))
     rel = [s for s in sents if s.label in bin_labels]
-    other = [s for s in sents if s.label == "Other"]
+    other = [s for s in sents if s.label == OTHER]
     test = rng.sample(rel, args.n_rel) + rng.sample(other, args.n_other)
     test_ids = {s.sid for s in test}
     pool = [s for s in sents if s.sid not in test_ids]
@@ -185,23 +156,14 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
     load_seconds = time.perf_counter() - t0
 
     # ---- binary questions ------------------------------------------------------
-    by_label: Dict[str, List[Sent]] = {lab: [s for s in pool if s.label == lab] for lab in LABELS}
-
-    def bin_examples(label: str) -> List[Tuple[Sent, str]]:
-        r = random.Random(f"{args.seed}:{label}")
-        pos = r.sample(by_label[label], 3)
-        negs = r.sample([s for s in pool if s.label != label], 4)
-        exs = [(s, "yes") for s in pos] + [(s, "no") for s in negs]
-        r.shuffle(exs)
-        return exs
-
-    prefixes = {lab: binary_prefix(lab, bin_examples(lab)) for lab in bin_labels}
+    groups = groups_of_labels()
+    prompts = Prompts(pool, args.seed, groups)
     bin_items: List[Tuple[Question, int]] = []
     for s in test:
-        if s.label != "Other":
-            bin_items.append((binary_question(s.label, prefixes[s.label], s), 1))
+        if s.label != OTHER:
+            bin_items.append((prompts.binary_question(s.label, s), 1))
         wrong = rng.choice([lab for lab in bin_labels if lab != s.label])
-        bin_items.append((binary_question(wrong, prefixes[wrong], s), 0))
+        bin_items.append((prompts.binary_question(wrong, s), 0))
 
     # no-reuse speed: reset the cache before each question
     no_reuse = []
@@ -228,7 +190,7 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
         "yes_rate": float(np.mean(pred)),
         "accuracy_on_gold_label_questions": float(np.mean([p for p, g in zip(pred, gold) if g])),
         "accuracy_on_wrong_label_questions": float(np.mean([1 - p for p, g in zip(pred, gold) if not g])),
-        "mean_option_mass": float(np.mean([a.usage["option_mass"] for a in bin_answers])),
+        "mean_option_mass": float(np.mean([a.option_mass for a in bin_answers])),
         "deterministic_rerun": deterministic,
         "wall_seconds": bin_wall,
         "distinct_prefixes": len({q.prefix_key for q, _ in bin_items}),
@@ -257,24 +219,16 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
     save({"binary": binary, "speed": speed, "loadavg": load, "partial": True})
 
     # ---- grouped multi-class ------------------------------------------------------
-    groups = groups_of_labels()
-    multi_prefixes = []
-    for gid, group in enumerate(groups):
-        r = random.Random(f"{args.seed}:group{gid}")
-        exs = [(r.choice(by_label[lab]), LETTERS[i]) for i, lab in enumerate(group)]
-        outside = [s for s in pool if s.label not in group]
-        exs += [(s, "none") for s in r.sample(outside, 2)]
-        r.shuffle(exs)
-        multi_prefixes.append(multi_prefix(group, exs))
     n_multi_rel = min(args.n_rel, round(args.n_multi * args.n_rel / (args.n_rel + args.n_other)))
     msents = test[:n_multi_rel] + test[args.n_rel : args.n_rel + args.n_multi - n_multi_rel]
     # group-major order: each group's prefix is evaluated once, then reused
-    m_items = [(gid, s, multi_question(gid, groups[gid], multi_prefixes[gid], s)) for gid in range(len(groups))
-               for s in msents]
+    per_group = [prompts.multi_questions(s) for s in msents]
+    m_items = [(gq.group, keys, s, q) for g in range(len(groups)) for s, asked in zip(msents, per_group)
+               for gq, keys, q in asked if gq.group == g]
     m_answers: List[Answer] = []
     sampled: List[str] = []
     t0 = time.perf_counter()
-    for _, _, q in m_items:
+    for _, _, _, q in m_items:
         m_answers.append(model.answer(q))
         # The single greedy letter: the top token of the same next-token
         # distribution (an exact cache hit, nothing is re-evaluated).
@@ -285,9 +239,9 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
     right_prob = right_greedy = right_top2 = n_gold_groups = none_prob = none_greedy = n_other_groups = 0
     records = []
     unparseable = 0
-    for (gid, s, q), a, g_txt in zip(m_items, m_answers, sampled):
+    for (gid, keys, s, q), a, g_txt in zip(m_items, m_answers, sampled):
         group = groups[gid]
-        gold_opt = LETTERS[group.index(s.label)] if s.label in group else "none"
+        gold_opt = keys[group.index(s.label)] if s.label in group else "none"
         greedy = g_txt.strip()
         if greedy not in q.options:
             unparseable += 1
@@ -295,7 +249,7 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
             n_gold_groups += 1
             right_prob += a == gold_opt
             right_greedy += greedy == gold_opt
-            ranked = sorted(LETTERS[: len(group)], key=lambda k: -a.probs[k])
+            ranked = sorted(keys, key=lambda k: -a.probs[k])
             right_top2 += gold_opt in ranked[:2]
         else:
             n_other_groups += 1
@@ -305,15 +259,15 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
                         "probs": a.probs})
         rec = per_sent.setdefault(s.sid, {"gold": s.label, "proposed_top1": [], "proposed_p10": [], "proposed_p30": []})
         for i, lab in enumerate(group):
-            p = a.probs[LETTERS[i]]
-            if a == LETTERS[i]:
+            p = a.probs[keys[i]]
+            if a == keys[i]:
                 rec["proposed_top1"].append(lab)
             if p >= 0.1:
                 rec["proposed_p10"].append(lab)
             if p >= 0.3:
                 rec["proposed_p30"].append(lab)
-    rel_sents = [r for r in per_sent.values() if r["gold"] != "Other"]
-    oth_sents = [r for r in per_sent.values() if r["gold"] == "Other"]
+    rel_sents = [r for r in per_sent.values() if r["gold"] != OTHER]
+    oth_sents = [r for r in per_sent.values() if r["gold"] == OTHER]
 
     def recall(key: str) -> float:
         return float(np.mean([r["gold"] in r[key] for r in rel_sents])) if rel_sents else float("nan")
@@ -343,7 +297,7 @@ def run(args: argparse.Namespace) -> Dict[str, Any]:
         "prompt_tokens_mean": float(np.mean([a.usage["prompt_tokens"] for a in m_answers])),
         "evaluated_tokens_mean": float(np.mean([a.usage["evaluated_tokens"] for a in m_answers])),
         "s_per_question": m_wall / len(m_items),
-        "mean_option_mass": float(np.mean([a.usage["option_mass"] for a in m_answers])),
+        "mean_option_mass": float(np.mean([a.option_mass for a in m_answers])),
         "questions": records,
     }
     print(f"multi: {multi}", file=sys.stderr)

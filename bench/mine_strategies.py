@@ -38,6 +38,7 @@ from spacy_mbre.data.readers.corpus import read_docs, write_docs
 from spacy_mbre.data.relations import get_relations
 from spacy_mbre.data.schema import load_schema
 from spacy_mbre.mining.queries import mining_pairs
+from spacy_mbre.mining.report import read_report
 
 SOURCES = {
     "semeval": ("semeval", "semeval2010_task8/TRAIN_FILE.TXT"),
@@ -115,7 +116,7 @@ def main(
     for strategy in strategies.split(","):
         mined = work / f"{strategy}-n{n_pairs}"
         if reuse and (mined / "report.json").exists():
-            report = json.loads((mined / "report.json").read_text())
+            report = read_report(mined)
             if report["pairs"] == n_pairs and report["resumed_docs"] == 0:
                 print(f"Reusing {mined / 'report.json'}")
                 results[strategy] = {"report": report, "command_seconds": None}
@@ -123,7 +124,7 @@ def main(
         seconds = run_cli(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups),
                            "--fewshot", str(fewshot), "--strategy", strategy, "--limit", str(n_pairs),
                            "--seed", str(seed), "--no-progress", *model_args])
-        report = json.loads((mined / "report.json").read_text())
+        report = read_report(mined)
         results[strategy] = {"report": report, "command_seconds": seconds}
     rows = []
     # The ratio uses LLM seconds: they are summed over every run that contributed to a

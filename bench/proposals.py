@@ -34,6 +34,7 @@ from spacy_mbre.data.readers.corpus import read_docs
 from spacy_mbre.data.schema import load_schema
 from spacy_mbre.mining.queries import gold_options, mining_pairs
 from spacy_mbre.mining.record import pair_records
+from spacy_mbre.mining.report import read_report
 
 
 def proposal_ranks(mined: Path, pool: Path, schema_name: str) -> Dict[str, Any]:
@@ -121,7 +122,7 @@ def main(
         run_cli(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups), "--fewshot", str(fewshot),
                  "--strategy", "mbre", "--max-proposals", str(m), "--limit", str(n_pairs), "--seed", str(seed),
                  "--cache", str(cache), "--no-progress", *model_args])
-        report = json.loads((mined / "report.json").read_text())
+        report = read_report(mined)
         micro = (report.get("gold") or {}).get("micro", {})
         total = report["total"]
         rows.append({"max_proposals": m, "precision": micro.get("p"), "recall": micro.get("r"), "f1": micro.get("f1"),

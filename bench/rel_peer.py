@@ -62,7 +62,10 @@ from spacy_mbre.cli.mine import parse_model_args
 from spacy_mbre.data.readers.corpus import read_docs
 from spacy_mbre.data.relations import Relation, get_relations
 from spacy_mbre.data.schema import Schema, load_schema
+from spacy_mbre.errors import DataError
 from spacy_mbre.llm.gateway import model_identity
+from spacy_mbre.mining.report import read_report
+from spacy_mbre.scoring.mined import prf_of as prf
 
 WORK = REPO / "bench" / "work" / "ds"
 MODES = ("zero", "few")
@@ -238,12 +241,6 @@ def relation_keys(relations: Sequence[Relation]) -> Set[RelKey]:
     return {(*rel.pair.key, rel.label) for rel in relations}
 
 
-def prf(score: PRFScore) -> Dict[str, Any]:
-    """RETURNS (Dict[str, Any]): p, r, f1 (rounded), tp, fp, fn of a PRFScore."""
-    return {"p": round(score.precision, 4), "r": round(score.recall, 4), "f1": round(score.fscore, 4),
-            "tp": score.tp, "fp": score.fp, "fn": score.fn}
-
-
 class ResponseCache:
     """Raw responses per (model, prompt), appended to a JSONL file as they come.
 
@@ -369,9 +366,10 @@ def compare_row(item: str) -> Dict[str, Any]:
     name, sep, path = item.partition("=")
     if not sep or not Path(path).exists():
         raise typer.BadParameter(f"--compare takes NAME=existing/report.json, got {item!r}")
-    report = json.loads(Path(path).read_text())
-    if not isinstance(report, dict) or "total" not in report or "docs" not in report:
-        raise typer.BadParameter(f"--compare: {path} is not the report.json of a `mine` run")
+    try:
+        report = read_report(path)
+    except DataError as err:
+        raise typer.BadParameter(f"--compare: {path} is not the report.json of a `mine` run ({err})") from None
     micro, total = (report.get("gold") or {}).get("micro", {}), report["total"]
     scores = f"{micro['p']:.3f} / {micro['r']:.3f} / {micro['f1']:.3f}" if micro else None
     seconds = total.get("seconds")

@@ -38,6 +38,8 @@ import requests
 import typer
 from benchlib import REPO, print_table, run_cli, run_meta, work_dir
 
+from spacy_mbre.mining.report import read_report
+
 SEMEVAL = "semeval2010_task8/TRAIN_FILE.TXT"
 LOCAL = "in-process"
 SERVER = "server"
@@ -157,7 +159,7 @@ def main(
         if mined.exists():
             shutil.rmtree(mined)  # fresh answer cache and journal
         seconds = run_cli(["mine", mine_args[0], str(mined), *mine_args[1:], *model_args])
-        report = json.loads((mined / "report.json").read_text())
+        report = read_report(mined)
         return {"out": mined, "report": report, "command_seconds": seconds}
 
     runs: List[Dict[str, Any]] = []

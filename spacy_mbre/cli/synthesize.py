@@ -3,15 +3,16 @@ LLM from few-shot gold examples — unconditional (S2ynRE, an unlabelled pool)
 or schema-constrained (TKRE, labelled samples) — crash-safe and cached like
 ``mine``. See :mod:`spacy_mbre.synthesis.synthesizer` for how a run works."""
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 from wasabi import Printer
 
+from ..synthesis.run import LLAMACPP, TOKENS_PER_SAMPLE
 from . import app, import_user_code
 
-LLAMACPP = "spacy-mbre.LlamaCpp.v1"
-TOKENS_PER_SAMPLE = 100
+if TYPE_CHECKING:
+    from ..synthesis.report import SynthesisReport
 
 
 @app.command("synthesize")
@@ -85,14 +86,9 @@ def synthesize_cli(
     synthetic.jsonl and report.json. Rerunning the same command after a
     crash continues where it stopped; the outputs equal those of an
     uninterrupted run."""
-    import spacy
-
-    from ..data.readers.corpus import read_docs
-    from ..data.readers.jsonl import write_jsonl
     from ..data.schema import load_schema
-    from ..errors import ConfigError
-    from ..llm.gateway import open_gateway
-    from ..synthesis.synthesizer import SCHEMA, SynthesisSettings, plan_run, synthesize
+    from ..synthesis.run import synthesize_files
+    from ..synthesis.synthesizer import SynthesisSettings
     from .mine import parse_model_args
 
     msg = Printer()
@@ -103,35 +99,24 @@ def synthesize_cli(
         mode=mode, n=n, max_attempts_per_label=max_attempts, per_prompt=per_prompt, n_examples=n_examples,
         seed=seed, limit=limit, labels=chosen, max_gold_overlap=max_gold_overlap,
     )
-    nlp = spacy.blank("en")
-    gold_docs = list(read_docs(fewshot, nlp))
-    if not gold_docs:
-        raise ConfigError(f"{fewshot}: no few-shot docs.")
-    plan = plan_run(gold_docs, loaded, settings, entity_label)  # fail on bad input before loading the model
-    if plan.zero_shot:
-        msg.warn(f"No few-shot gold for {', '.join(plan.zero_shot)}: prompted with the description only")
-
-    model_config = parse_model_args(model_args)
-    if model == LLAMACPP and "max_tokens" not in model_config:
-        model_config["max_tokens"] = TOKENS_PER_SAMPLE * per_prompt
-    output_dir.mkdir(parents=True, exist_ok=True)
-    gateway = open_gateway(model, model_config, cache if cache is not None else output_dir / "answers.sqlite")
-    scope = f"per relation for {len(plan.labels)} relation(s)" if mode == SCHEMA else "in total"
-    msg.info(
-        f"Synthesizing ({mode}) {n} sample(s) {scope} with model {model!r} from {len(gold_docs)} few-shot docs, "
-        f"at most {max_attempts} attempts per {'relation' if mode == SCHEMA else 'run'}"
+    report = synthesize_files(
+        fewshot,
+        output_dir,
+        loaded,
+        settings,
+        model=model,
+        model_config=parse_model_args(model_args),
+        cache=cache,
+        entity_label=entity_label,
+        progress=progress,
+        printer=msg,
     )
-    try:
-        report = synthesize(gold_docs, loaded, settings, gateway, output_dir, nlp, write_jsonl, model=model,
-                            entity_label=entity_label, progress=progress, plan=plan)
-    finally:
-        gateway.close()
     _print_report(msg, report)
     msg.good(f"Wrote {output_dir / 'synthetic.spacy'}, {output_dir / 'synthetic.jsonl'} and "
              f"{output_dir / 'report.json'}")
 
 
-def _print_report(msg: Printer, report: Dict[str, Any]) -> None:
+def _print_report(msg: Printer, report: "SynthesisReport") -> None:
     rows = [
         (label, c["attempts"], c["kept"], "yes" if c["hit_attempt_cap"] else "")
         for label, c in report["per_label"].items()

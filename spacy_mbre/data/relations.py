@@ -19,7 +19,7 @@ Mutating the list returned by ``doc._.relations`` does not write back: assign
 a new list (``doc._.relations = rels``) or use :func:`add_relations`.
 """
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple, TypedDict
 
 from spacy.tokens import Doc, Span
 
@@ -30,6 +30,29 @@ PAIRS_KEY = "pairs"
 # A span stored as (start token, end token, label) — all msgpack-friendly.
 SpanKey = Tuple[int, int, str]
 PairKey = Tuple[int, int, int, int]
+
+
+class _RelationRecordFields(TypedDict):
+    head: List[Any]
+    tail: Optional[List[Any]]
+    label: str
+    score: Optional[float]
+    source: str
+
+
+class RelationRecord(_RelationRecordFields, total=False):
+    """A :class:`Relation` as stored (msgpack- and JSON-safe): what
+    :func:`relation_to_record` writes and the mining journal and report keep.
+
+    head (List[Any]): [start token, end token, label] of the head span.
+    tail (Optional[List[Any]]): The same for the tail; None for an entity type.
+    label (str): The relation label (or the type).
+    score (Optional[float]): A confidence, if known.
+    source (str): "gold", "mined", "predicted", ...
+    meta (Dict[str, Any]): Extra information; only present when not empty.
+    """
+
+    meta: Dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -116,11 +139,11 @@ def _check_span(doc: Doc, span: Optional[Span], what: str) -> None:
         raise ValueError(f"The {what} span {span.text!r} belongs to another Doc.")
 
 
-def relation_to_record(rel: Relation) -> Dict[str, Any]:
+def relation_to_record(rel: Relation) -> RelationRecord:
     """rel (Relation): The relation.
-    RETURNS (Dict[str, Any]): Its msgpack-serialisable record.
+    RETURNS (RelationRecord): Its msgpack-serialisable record.
     """
-    record: Dict[str, Any] = {
+    record: RelationRecord = {
         "head": _span_to_record(rel.head),
         "tail": _span_to_record(rel.tail) if rel.tail is not None else None,
         "label": rel.label,
@@ -132,9 +155,9 @@ def relation_to_record(rel: Relation) -> Dict[str, Any]:
     return record
 
 
-def relation_from_record(doc: Doc, record: Dict[str, Any]) -> Relation:
+def relation_from_record(doc: Doc, record: RelationRecord) -> Relation:
     """doc (Doc): The doc the record belongs to.
-    record (Dict[str, Any]): A record written by relation_to_record.
+    record (RelationRecord): A record written by relation_to_record.
     RETURNS (Relation): The rebuilt relation.
     """
     tail = record.get("tail")

@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 
 from ..errors import MBReError
 from .cache import AnswerCache, cache_key
-from .types import Question
+from .types import Answer, Question
 
 USAGE_KEYS = ("prompt_tokens", "evaluated_tokens", "reused_tokens", "generated_tokens")
 
@@ -126,7 +126,7 @@ class LLMGateway:
         RETURNS (List[Asked]): Their answers, in the same order.
         """
         keys = [self.key(q) for q in questions]
-        known: Dict[str, Any] = self.cache.get_many(keys) if self.cache is not None else {}
+        known: Dict[str, Answer] = self.cache.get_many(keys) if self.cache is not None else {}
         todo: Dict[str, int] = {}
         for i, key in enumerate(keys):
             if key not in known and key not in todo:

@@ -19,25 +19,48 @@ of every (alpha, theta) tried is kept in it.
 """
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, TypedDict, Union
 
 import srsly
 
 from ..errors import ConfigError
+from ..scoring.mined import PRF, prf
 from .decision import COMBINED, combined_scores
+from .record import PairRecord
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
 OBJECTIVES = ("f1", "precision")
 
 # One calibration pair: its stored stage answers and its gold options (empty = no relation).
-Item = Tuple[Dict[str, Any], Set[str]]
+Item = Tuple[PairRecord, Set[str]]
+
+
+class FittedDecision(TypedDict):
+    """The Label Decision a calibration chose (fields of ``StrategySettings``)."""
+
+    rule: str
+    theta: float
+    alpha: float
+    max_labels: int
+
+
+class CalibrationSummary(TypedDict):
+    """What ``mine --calibration`` records of a calibration in report.json's settings."""
+
+    decision: FittedDecision
+    objective: str
+    target_precision: Optional[float]
+    reached: bool
+    calibration_scores: Dict[str, float]
+    n_pairs: int
+    n_gold: int
 
 
 @dataclass
 class Calibration:
     """A fitted Label Decision.
 
-    decision (Dict[str, Any]): rule, theta, alpha, max_labels.
+    decision (FittedDecision): rule, theta, alpha, max_labels.
     objective (str): "f1" or "precision".
     target_precision (Optional[float]): The precision target, if any.
     reached (bool): Whether the target was reached (always True for "f1").
@@ -48,7 +71,7 @@ class Calibration:
     origin (Dict[str, Any]): How the calibration data was made (folds, settings).
     """
 
-    decision: Dict[str, Any]
+    decision: FittedDecision
     objective: str
     target_precision: Optional[float]
     reached: bool
@@ -58,26 +81,19 @@ class Calibration:
     grid: List[Dict[str, float]] = field(default_factory=list)
     origin: Dict[str, Any] = field(default_factory=dict)
 
-    def summary(self) -> Dict[str, Any]:
-        """RETURNS (Dict[str, Any]): What ``mine`` records of it in report.json."""
+    def summary(self) -> CalibrationSummary:
+        """RETURNS (CalibrationSummary): What ``mine`` records of it in report.json."""
         return {"decision": self.decision, "objective": self.objective, "target_precision": self.target_precision,
                 "reached": self.reached, "calibration_scores": self.scores, "n_pairs": self.n_pairs,
                 "n_gold": self.n_gold}
 
 
-def _prf(tp: int, fp: int, fn: int) -> Dict[str, float]:
-    from spacy.scorer import PRFScore
-
-    score = PRFScore(tp=tp, fp=fp, fn=fn)
-    return {"p": score.precision, "r": score.recall, "f1": score.fscore, "tp": tp, "fp": fp, "fn": fn}
-
-
-def evaluate(items: Sequence[Item], alpha: float, theta: float, max_labels: int = 1) -> Dict[str, float]:
+def evaluate(items: Sequence[Item], alpha: float, theta: float, max_labels: int = 1) -> PRF:
     """items (Sequence[Item]): Calibration pairs.
     alpha (float): The classifier's weight.
     theta (float): The threshold.
     max_labels (int): Labels kept per pair.
-    RETURNS (Dict[str, float]): p, r, f1, tp, fp, fn of the kept labels.
+    RETURNS (PRF): p, r, f1 (not rounded), tp, fp, fn of the kept labels.
     """
     tp = fp = fn = 0
     for record, gold in items:
@@ -85,7 +101,7 @@ def evaluate(items: Sequence[Item], alpha: float, theta: float, max_labels: int 
         tp += len(kept & gold)
         fp += len(kept - gold)
         fn += len(gold - kept)
-    return _prf(tp, fp, fn)
+    return prf(tp, fp, fn, digits=None)
 
 
 def fit_decision(

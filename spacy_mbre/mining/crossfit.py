@@ -23,6 +23,10 @@ calibration resumes.
 
     out/fold0/{train,held}.spacy, out/fold0/proposer/model-{best,last}, out/fold0/mined/...
     out/calibration.json
+
+:func:`calibrate_files` is what ``python -m spacy_mbre calibrate`` runs: it
+reads the docs and picks the way (hold-out when in-context example docs are
+given, else cross-fitting).
 """
 import dataclasses
 import random
@@ -39,6 +43,7 @@ from .calibration import ALPHAS, Calibration, Item, fit_decision, write_calibrat
 from .examples import collect_examples
 from .grouping import Grouping
 from .record import pair_records
+from .strategies import StrategySettings
 
 
 def fold_ids(docs: Sequence[Doc], schema: Schema, k: int, seed: int) -> List[int]:
@@ -80,7 +85,7 @@ def holdout_calibrate(
     held_docs: Sequence[Doc],
     output_dir: Path,
     schema: Schema,
-    settings: Any,
+    settings: StrategySettings,
     *,
     examples: Sequence[Any] = (),
     pool_docs: Sequence[Doc] = (),
@@ -125,7 +130,7 @@ def holdout_calibrate(
     return _fit(items, settings, objective, target_precision, origin, output_dir)
 
 
-def _fit(items: List[Item], settings: Any, objective: str, target_precision: float, origin: Dict[str, Any],
+def _fit(items: List[Item], settings: StrategySettings, objective: str, target_precision: float, origin: Dict[str, Any],
          output_dir: Path) -> Calibration:
     """Fit the decision on calibration pairs (alpha only with a classifier
     proposer) and write ``output_dir/calibration.json``."""
@@ -141,7 +146,7 @@ def crossfit_calibrate(
     gold_docs: Sequence[Doc],
     output_dir: Path,
     schema: Schema,
-    settings: Any,
+    settings: StrategySettings,
     *,
     config_path: Optional[Path] = None,
     overrides: Optional[Dict[str, Any]] = None,
@@ -208,3 +213,64 @@ def crossfit_calibrate(
         items.extend(calibration_items(held, mined, schema))
     origin = {"mode": "crossfit", "folds": folds, "gold_docs": len(gold_docs), "overrides": dict(overrides or {})}
     return _fit(items, settings, objective, target_precision, origin, output_dir)
+
+
+def calibrate_files(
+    gold_path: Path,
+    output_dir: Path,
+    schema: Schema,
+    settings: StrategySettings,
+    *,
+    fewshot: Optional[Path] = None,
+    pool: Optional[Path] = None,
+    groups: Optional[Path] = None,
+    config_path: Optional[Path] = None,
+    overrides: Optional[Dict[str, Any]] = None,
+    folds: int = 2,
+    objective: str = "f1",
+    target_precision: float = 0.6,
+    mine_options: Optional[Dict[str, Any]] = None,
+    printer: Optional[Printer] = None,
+) -> Calibration:
+    """Fit the Label Decision on the gold docs of a file: what
+    ``python -m spacy_mbre calibrate`` does. With ``fewshot``, ``gold_path``
+    is a held-out calibration set (:func:`holdout_calibrate`, mined with the
+    pool if given); without, it is the whole few-shot set, cross-fitted
+    (:func:`crossfit_calibrate`).
+
+    gold_path (Path): Gold docs (.spacy or .jsonl).
+    output_dir (Path): Where the runs and calibration.json go.
+    schema (Schema): The schema.
+    settings (StrategySettings): The pool's mining settings.
+    fewshot (Optional[Path]): Hold-out mode: the in-context example docs.
+    pool (Optional[Path]): Hold-out mode: the pool, mined in the same run.
+    groups (Optional[Path]): groups.json from ``group`` (grouped proposer).
+    config_path (Optional[Path]): Cross-fitting: the classifier's training config.
+    overrides (Optional[Dict[str, Any]]): Cross-fitting: spaCy config
+        overrides for the fold proposers' training.
+    folds (int): Cross-fitting: k.
+    objective (str): "f1" or "precision".
+    target_precision (float): The precision target of "precision".
+    mine_options (Optional[Dict[str, Any]]): More keyword arguments of
+        :func:`spacy_mbre.mining.run.mine` (model, model_config, cache, ...).
+    printer (Optional[Printer]): Where messages go.
+    RETURNS (Calibration): The fitted decision (also in ``calibration.json``).
+    """
+    import spacy
+
+    from ..data.readers.corpus import read_docs
+    from .grouping import read_groups
+
+    nlp = spacy.blank("en")
+    docs = list(read_docs(gold_path, nlp))
+    grouping = read_groups(groups, schema) if groups is not None else None
+    common: Dict[str, Any] = dict(objective=objective, target_precision=target_precision, grouping=grouping,
+                                  mine_options=mine_options, printer=printer)
+    if fewshot is not None:
+        examples = collect_examples(read_docs(fewshot, nlp), schema)
+        pool_docs = list(read_docs(pool, nlp)) if pool is not None else []
+        return holdout_calibrate(docs, output_dir, schema, settings, examples=examples, pool_docs=pool_docs, **common)
+    if pool is not None:
+        raise ConfigError("--pool belongs to hold-out mode (--fewshot).")
+    return crossfit_calibrate(docs, output_dir, schema, settings, config_path=config_path, overrides=overrides,
+                              folds=folds, **common)

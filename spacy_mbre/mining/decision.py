@@ -54,14 +54,14 @@ labels are scored against the gold of the pool docs they were mined from
 "theta_all" (θ also filters a single "yes", i.e. ``min_confidence = θ``).
 """
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple, TypedDict
 
 from spacy.tokens import Doc
 
 from ..data.relations import get_relations, relation_to_record
 from ..data.schema import Schema
 from ..errors import ConfigError
-from .record import BIN, CLF, MC, NONE, YES, pair_records
+from .record import BIN, CLF, MC, NONE, YES, PairRecord, pair_records
 
 NO_PROB_POLICIES = ("all", "none")
 PAPER = "paper"
@@ -73,6 +73,40 @@ CONFIDENCES = (RAW, NORMALISED)
 Candidate = Tuple[str, Optional[float]]
 THETAS = (0.0, 0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 SWEEP_RULES = ("theta", "theta_all")
+
+
+class SweepRow(TypedDict):
+    """One θ of a sweep: the mined labels' scores (None without gold) and count."""
+
+    theta: float
+    p: Optional[float]
+    r: Optional[float]
+    f1: Optional[float]
+    mined: int
+
+
+class _ThetaSweepFields(TypedDict):
+    thetas: List[float]
+    confidence: str
+    pairs_with_several_scored_yes: int
+    theta: List[SweepRow]
+    theta_all: List[SweepRow]
+
+
+class ThetaSweep(_ThetaSweepFields, total=False):
+    """A θ sweep (see :func:`theta_sweep`); ``report`` adds where it came from.
+
+    thetas (List[float]): The thresholds. confidence (str): "raw" or "normalised".
+    pairs_with_several_scored_yes (int): Pairs where the paper's θ applies.
+    theta (List[SweepRow]): θ on several "yes" (the paper's rule).
+    theta_all (List[SweepRow]): θ on every "yes".
+    source (str), gold (str): The mined and gold docs' files.
+    strategy (str): The mining strategy.
+    """
+
+    source: str
+    gold: str
+    strategy: str
 
 
 def confidence_of(prob: Optional[float], mass: Optional[float], confidence: str = RAW) -> Optional[float]:
@@ -88,8 +122,8 @@ def confidence_of(prob: Optional[float], mass: Optional[float], confidence: str 
     return float(prob)
 
 
-def candidates(record: Dict[str, Any], confidence: str = RAW) -> List[Candidate]:
-    """record (Dict[str, Any]): A pair's stored stage answers.
+def candidates(record: PairRecord, confidence: str = RAW) -> List[Candidate]:
+    """record (PairRecord): A pair's stored stage answers.
     confidence (str): "raw" or "normalised" (see the module docs).
     RETURNS (List[Candidate]): (option name, confidence or None) in order.
     """
@@ -176,8 +210,8 @@ class DecisionRule:
         return asdict(self)
 
 
-def combined_scores(record: Dict[str, Any], alpha: float) -> List[Candidate]:
-    """record (Dict[str, Any]): A pair's stored stage answers.
+def combined_scores(record: PairRecord, alpha: float) -> List[Candidate]:
+    """record (PairRecord): A pair's stored stage answers.
     alpha (float): The classifier's weight.
     RETURNS (List[Candidate]): Every verified option with its combined score
         s (see the module docs), best first (ties: question order).
@@ -200,8 +234,8 @@ def combined_scores(record: Dict[str, Any], alpha: float) -> List[Candidate]:
     return [out[i] for i in order]
 
 
-def decide_record(record: Dict[str, Any], rule: DecisionRule) -> List[Candidate]:
-    """record (Dict[str, Any]): A pair's stored stage answers.
+def decide_record(record: PairRecord, rule: DecisionRule) -> List[Candidate]:
+    """record (PairRecord): A pair's stored stage answers.
     rule (DecisionRule): The settings.
     RETURNS (List[Candidate]): The kept options with their scores.
     """
@@ -218,7 +252,7 @@ def theta_sweep(
     no_prob_policy: str = "all",
     thetas: Sequence[float] = THETAS,
     confidence: str = "raw",
-) -> Dict[str, Any]:
+) -> ThetaSweep:
     """Re-run the Label Decision over stored stage answers for each θ and
     score the result against the gold (see the module docs).
 
@@ -229,9 +263,9 @@ def theta_sweep(
     no_prob_policy (str): As in the mining run.
     thetas (Sequence[float]): The thresholds.
     confidence (str): "raw" or "normalised", as in the mining run.
-    RETURNS (Dict[str, Any]): "thetas", "pairs_with_probabilities" (pairs
-        with several "yes" answers, all scored) and per rule a list of
-        {"theta", "p", "r", "f1", "mined"}.
+    RETURNS (ThetaSweep): "thetas", "confidence",
+        "pairs_with_several_scored_yes" (pairs with several "yes" answers,
+        all scored) and per rule a list of {"theta", "p", "r", "f1", "mined"}.
     """
     from .decider import LabelDecider
     from .miner import Prepared, score_mined
@@ -250,7 +284,7 @@ def theta_sweep(
                 several += 1
     out: Dict[str, Any] = {"thetas": list(thetas), "confidence": confidence, "pairs_with_several_scored_yes": several}
     for rule in SWEEP_RULES:
-        rows = []
+        rows: List[SweepRow] = []
         for theta in thetas:
             decider = LabelDecider(
                 "sweep", schema, theta=theta, min_confidence=theta if rule == "theta_all" else 0.0,
@@ -263,7 +297,8 @@ def theta_sweep(
                 n_mined += len(mined)
                 items.append((Prepared(i, doc, gold_records), mined))
             scores = score_mined(items, schema)
-            micro = scores["micro"] if scores is not None else {"p": None, "r": None, "f1": None}
-            rows.append({"theta": theta, "p": micro["p"], "r": micro["r"], "f1": micro["f1"], "mined": n_mined})
+            micro: Dict[str, Any] = dict(scores["micro"]) if scores is not None else {}
+            rows.append({"theta": theta, "p": micro.get("p"), "r": micro.get("r"), "f1": micro.get("f1"),
+                         "mined": n_mined})
         out[rule] = rows
-    return out
+    return out  # type: ignore[return-value]

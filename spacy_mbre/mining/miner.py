@@ -26,7 +26,20 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    TypedDict,
+)
 
 from spacy.tokens import Doc, Span
 
@@ -36,6 +49,7 @@ from ..data.relations import (
     Pair,
     PairKey,
     Relation,
+    RelationRecord,
     get_relations,
     pair_key,
     relation_from_record,
@@ -53,11 +67,31 @@ from .decider import LabelDecider
 from .proposers import LocalProposer
 from .record import STAGE_NAMES
 from .record import clear as clear_record
+from .report import MiningSummary, StageStats, add_stats, new_stats
 from .strategies import Stage
 
+if TYPE_CHECKING:
+    from ..scoring.mined import GoldScores
+    from .record import MiningRecord
+
 HIDDEN_LABEL = "ENT"
-STAT_KEYS = ("prompts", "llm_calls", "cache_hits", "unparseable", *USAGE_KEYS, "seconds")
-LOCAL_KEYS = ("pairs_scored", "unscored")
+
+
+class JournalEntry(TypedDict):
+    """One mined doc as the journal (``journal.jsonl``) holds it.
+
+    i (int): The doc's index in the input.
+    doc (str): Its fingerprint (see journal.doc_fingerprint).
+    mining (MiningRecord): Its stage answers (see :mod:`.record`).
+    relations (List[RelationRecord]): The mined relation records.
+    stats (StageStats): Its per-stage accounting.
+    """
+
+    i: int
+    doc: str
+    mining: "MiningRecord"
+    relations: List[RelationRecord]
+    stats: StageStats
 
 
 @dataclass
@@ -66,13 +100,13 @@ class Prepared:
 
     i (int): Its index in the input.
     doc (Doc): The doc, gold hidden, candidate pairs fixed.
-    gold (List[Dict[str, Any]]): Its hidden gold relation records.
+    gold (List[RelationRecord]): Its hidden gold relation records.
     fingerprint (str): See journal.doc_fingerprint.
     """
 
     i: int
     doc: Doc
-    gold: List[Dict[str, Any]]
+    gold: List[RelationRecord]
     fingerprint: str = ""
     n_pairs: int = field(default=0)
 
@@ -109,24 +143,6 @@ def prepare_docs(
         yield Prepared(i, doc, gold, doc_fingerprint(doc), len(pairs))
 
 
-def new_stats() -> Dict[str, Dict[str, float]]:
-    """RETURNS (Dict[str, Dict[str, float]]): Empty per-stage counters."""
-    return {}
-
-
-def add_stats(total: Dict[str, Dict[str, float]], stage: str, values: Dict[str, float]) -> None:
-    """total (Dict[str, Dict[str, float]]): Per-stage counters (changed).
-    stage (str): The stage name.
-    values (Dict[str, float]): Counts to add.
-    """
-    counters = total.setdefault(stage, {k: 0 for k in STAT_KEYS})
-    for key, value in values.items():
-        if key in counters:
-            counters[key] += value
-        elif key in LOCAL_KEYS:
-            counters[key] = counters.get(key, 0) + value
-
-
 class Miner:
     """Runs the stages and the decision over batches of docs.
 
@@ -143,7 +159,7 @@ class Miner:
 
     def mine_batch(
         self, docs: Sequence[Doc], progress: Optional[Callable[[float], None]] = None
-    ) -> List[Tuple[List[Relation], Dict[str, Dict[str, float]]]]:
+    ) -> List[Tuple[List[Relation], StageStats]]:
         """docs (Sequence[Doc]): Prepared docs.
         progress (Optional[Callable[[float], None]]): Called with the share of
             the batch done since the last call (the shares add up to 1): each
@@ -188,7 +204,7 @@ def run_mining(
     journal: Journal,
     batch_pairs: int = 32,
     progress: bool = True,
-) -> Dict[int, Dict[str, Any]]:
+) -> Dict[int, JournalEntry]:
     """Mine every prepared doc the journal does not hold yet.
 
     prepared (Sequence[Prepared]): The docs.
@@ -198,7 +214,7 @@ def run_mining(
     progress (bool): Show a tqdm progress bar over pairs. It advances while a
         batch runs, as its questions are answered (see Miner.mine_batch), so
         its rate and ETA are there from the first answered chunk on.
-    RETURNS (Dict[int, Dict[str, Any]]): The journal entries by input index.
+    RETURNS (Dict[int, JournalEntry]): The journal entries by input index.
     """
     from tqdm import tqdm
 
@@ -270,11 +286,11 @@ def _question_progress(
     return lambda n_answered: progress(share * n_answered / n_questions)
 
 
-def restore(item: Prepared, entry: Dict[str, Any]) -> Doc:
+def restore(item: Prepared, entry: JournalEntry) -> Doc:
     """Put a journal entry's answers and relations on its (prepared) doc.
 
     item (Prepared): The prepared doc.
-    entry (Dict[str, Any]): Its journal entry.
+    entry (JournalEntry): Its journal entry.
     RETURNS (Doc): The doc as written to the outputs.
     """
     doc = item.doc
@@ -283,71 +299,40 @@ def restore(item: Prepared, entry: Dict[str, Any]) -> Doc:
     return doc
 
 
-def _rel_key(record: Dict[str, Any], schema: Schema) -> Tuple:
-    head = tuple(record["head"][:2])
-    tail = tuple(record["tail"][:2]) if record.get("tail") is not None else (-1, -1)
-    label = record["label"]
-    if label in schema and not schema.get(label).directed and tail < head:
-        head, tail = tail, head
-    return (*head, *tail, label)
-
-
 def score_mined(
-    items: Sequence[Tuple[Prepared, List[Dict[str, Any]]]], schema: Schema
-) -> Optional[Dict[str, Any]]:
+    items: Sequence[Tuple[Prepared, List[RelationRecord]]], schema: Schema
+) -> Optional["GoldScores"]:
     """Micro P/R/F1 of mined relations against the hidden gold, over the
     pairs that were mined ("no relation" excluded; gold relations of pairs
-    that were not asked about are not counted).
+    that were not asked about are not counted); see
+    :func:`spacy_mbre.scoring.mined.score_mined_records`.
 
-    items (Sequence[Tuple[Prepared, List[Dict[str, Any]]]]): Docs with their
+    items (Sequence[Tuple[Prepared, List[RelationRecord]]]): Docs with their
         mined relation records.
     schema (Schema): The schema.
-    RETURNS (Optional[Dict[str, Any]]): The scores, or None without gold.
+    RETURNS (Optional[GoldScores]): The scores, or None without gold.
     """
+    from ..scoring.mined import score_mined_records
+
     if not any(item.gold for item, _ in items):
         return None
-    tp = fp = fn = 0
-    per_label: Dict[str, Counter] = {}
-    for item, mined in items:
-        asked: Set[PairKey] = set()
-        for p in mining_pairs(item.doc, schema):
-            asked.add(p.key)
-            if p.tail is not None:
-                asked.add(pair_key(p.tail, p.head))
-        gold = set()
-        for r in item.gold:
-            if r["label"] not in schema:
-                continue
-            tail = r.get("tail")
-            key = (r["head"][0], r["head"][1], tail[0] if tail else -1, tail[1] if tail else -1)
-            if key in asked:
-                gold.add(_rel_key(r, schema))
-        pred = {_rel_key(r, schema) for r in mined}
-        for key in pred | gold:
-            counts = per_label.setdefault(key[-1], Counter())
-            if key in pred and key in gold:
-                tp += 1
-                counts["tp"] += 1
-            elif key in pred:
-                fp += 1
-                counts["fp"] += 1
-            else:
-                fn += 1
-                counts["fn"] += 1
-
-    def prf(t: int, f_p: int, f_n: int) -> Dict[str, float]:
-        p = t / (t + f_p) if t + f_p else 0.0
-        r = t / (t + f_n) if t + f_n else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4), "tp": t, "fp": f_p, "fn": f_n}
-
-    return {
-        "micro": prf(tp, fp, fn),
-        "per_label": {k: prf(c["tp"], c["fp"], c["fn"]) for k, c in sorted(per_label.items())},
-    }
+    return score_mined_records(((asked_keys(item.doc, schema), item.gold, mined) for item, mined in items), schema)
 
 
-def _candidate_pair(record: Dict[str, Any], schema: Schema) -> Tuple[Tuple[int, ...], ...]:
+def asked_keys(doc: Doc, schema: Schema) -> Set[PairKey]:
+    """doc (Doc): A mined doc.
+    schema (Schema): The schema.
+    RETURNS (Set[PairKey]): The keys of the pairs mining asked about, in both directions.
+    """
+    asked: Set[PairKey] = set()
+    for p in mining_pairs(doc, schema):
+        asked.add(p.key)
+        if p.tail is not None:
+            asked.add(pair_key(p.tail, p.head))
+    return asked
+
+
+def _candidate_pair(record: RelationRecord, schema: Schema) -> Tuple[Tuple[int, ...], ...]:
     """The candidate pair a mined record labels: with expanded directions
     (SemEval) an ``X(e2,e1)`` record has head and tail swapped but labels the
     same text-ordered pair."""
@@ -357,26 +342,26 @@ def _candidate_pair(record: Dict[str, Any], schema: Schema) -> Tuple[Tuple[int, 
 
 def write_outputs(
     prepared: Sequence[Prepared],
-    entries: Dict[int, Dict[str, Any]],
+    entries: Dict[int, JournalEntry],
     schema: Schema,
     output_dir: Path,
     write_jsonl: Callable[[Iterable[Doc], Path], Any],
-) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
+) -> Tuple[MiningSummary, Optional["GoldScores"]]:
     """Write mined.spacy and mined.jsonl from the journal, in input order.
 
     prepared (Sequence[Prepared]): The docs.
-    entries (Dict[int, Dict[str, Any]]): Journal entries by input index.
+    entries (Dict[int, JournalEntry]): Journal entries by input index.
     schema (Schema): The schema.
     output_dir (Path): The output directory.
     write_jsonl (Callable): Writes docs as JSONL.
-    RETURNS (Tuple[Dict[str, Any], Optional[Dict[str, Any]]]): The summed
+    RETURNS (Tuple[MiningSummary, Optional[GoldScores]]): The summed
         accounting and label distribution, and the gold scores (or None).
     """
     docs: List[Doc] = []
-    stages: Dict[str, Dict[str, float]] = {}
+    stages: StageStats = {}
     labels: Counter = Counter()
     pairs_with_relation = 0
-    scored: List[Tuple[Prepared, List[Dict[str, Any]]]] = []
+    scored: List[Tuple[Prepared, List[RelationRecord]]] = []
     for item in prepared:
         entry = entries[item.i]
         doc = restore(item, entry)
@@ -390,7 +375,7 @@ def write_outputs(
     write_docs(docs, output_dir / "mined.spacy")
     write_jsonl(docs, output_dir / "mined.jsonl")
     n_pairs = sum(item.n_pairs for item in prepared)
-    summary = {
+    summary: MiningSummary = {
         "docs": len(prepared),
         "pairs": n_pairs,
         "stages": stages,
@@ -402,43 +387,6 @@ def write_outputs(
         },
     }
     return summary, score_mined(scored, schema)
-
-
-def build_report(
-    summary: Dict[str, Any],
-    scores: Optional[Dict[str, Any]],
-    settings: Dict[str, Any],
-    wall_seconds: float,
-    resumed_docs: int,
-) -> Dict[str, Any]:
-    """summary (Dict[str, Any]): From write_outputs.
-    scores (Optional[Dict[str, Any]]): Gold scores or None.
-    settings (Dict[str, Any]): The run's settings.
-    wall_seconds (float): This invocation's wall time.
-    resumed_docs (int): Docs taken from an earlier run's journal.
-    RETURNS (Dict[str, Any]): The report.
-    """
-    stages = summary["stages"]
-    total = {k: 0.0 for k in STAT_KEYS}
-    for counts in stages.values():
-        for key in STAT_KEYS:
-            total[key] += counts.get(key, 0)
-    pairs = summary["pairs"] or 1
-    return {
-        "settings": settings,
-        "docs": summary["docs"],
-        "pairs": summary["pairs"],
-        "resumed_docs": resumed_docs,
-        "stages": {
-            k: {kk: round(v, 3) if isinstance(v, float) else v for kk, v in c.items()} for k, c in stages.items()
-        },
-        "total": {k: round(v, 3) for k, v in total.items()},
-        "prompts_per_pair": round(total["prompts"] / pairs, 3),
-        "llm_calls_per_pair": round(total["llm_calls"] / pairs, 3),
-        "wall_seconds": round(wall_seconds, 3),
-        "mined": summary["mined"],
-        "gold": scores,
-    }
 
 
 def now() -> float:

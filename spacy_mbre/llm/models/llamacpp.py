@@ -343,10 +343,10 @@ class LlamaCpp:
             "reused_tokens": float(reused),
             "generated_tokens": 0.0,
             "option_tokens": float(extra),
-            "option_mass": mass,
             "seconds": time.perf_counter() - start,
         }
-        return Answer(option_probs.argmax_option(probs, question.options), probs=probs, usage=usage)
+        return Answer(option_probs.argmax_option(probs, question.options), probs=probs, usage=usage,
+                      option_mass=mass)
 
     def generate(self, prompt: str) -> Answer:
         """Greedy text generation for a plain prompt.

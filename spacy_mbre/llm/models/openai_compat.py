@@ -14,8 +14,8 @@ same :class:`~spacy_mbre.llm.types.Answer` records as the local backend.
   match, starts one (``"Y"`` for ``"Yes"`` tokenized as ``Y|es``). A token
   that exactly matches, or else starts, the variants of several options
   counts for none. The masses are renormalised over the options (the answer
-  is the most probable option); the unnormalised total is
-  ``usage["option_mass"]`` (it only covers the ``top_logprobs`` listed
+  is the most probable option); the unnormalised total is the answer's
+  ``option_mass`` (it only covers the ``top_logprobs`` listed
   tokens, so it is a lower bound of the full-vocabulary mass).
 - **Fallback**: when the server returns no log-probabilities (it ignores the
   parameter, ``top_logprobs=0``, or none of the listed tokens belongs to an
@@ -46,8 +46,8 @@ same :class:`~spacy_mbre.llm.types.Answer` records as the local backend.
   ``usage.prompt_tokens_details.cached_tokens`` where the server reports it
   (else 0), ``evaluated_tokens`` = prompt - reused, ``seconds`` from the
   first attempt to the answer (requests overlap, so these add up to more
-  than the wall time), ``retries``, and ``option_mass`` for scored
-  questions.
+  than the wall time), ``retries``, and (for scored questions, as
+  ``Answer.option_mass`` keeps it) ``option_mass``.
 
 Uses only the standard library and ``requests`` (a dependency of spaCy).
 """
@@ -541,9 +541,7 @@ class OpenAICompatible:
             if not isinstance(prompt, Question):
                 return Answer(text.strip(), probs=None, usage=usage)
             answer, probs, mass = score_options(top, text, prompt.options)
-            if mass is not None:
-                usage["option_mass"] = mass
-            return Answer(answer, probs=probs, usage=usage)
+            return Answer(answer, probs=probs, usage=usage, option_mass=mass)
         raise ServerRequestError(index, total, self.url, self._max_retries + 1, last)
 
     def answer_all(self, prompts: Sequence[Any]) -> List[Answer]:

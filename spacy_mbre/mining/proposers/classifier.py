@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 
 from ...data.schema import Schema
 from ...errors import ConfigError
-from ..record import CLF, set_stage
+from ..record import CLF, StageEntry, set_stage
 
 PROB_DIGITS = 5
 
@@ -145,7 +145,7 @@ class ClassifierProposer:
         n_pairs = sum(len(p) for p in scores.pairs) or 1
         out: List[Dict[str, float]] = []
         for doc, pairs, probs, fits in zip(docs, scores.pairs, scores.probs, scores.fits):
-            entries: Dict[Any, List[Dict[str, Any]]] = {}
+            entries: Dict[Any, List[StageEntry]] = {}
             for pair, row, fit in zip(pairs, probs, fits):
                 if not fit:
                     entries[pair.key] = [{"probs": None, "none": None, "proposed": []}]

@@ -66,13 +66,13 @@ def normalise_answer(text: str) -> str:
 
 
 def option_mass(answer: Any) -> Optional[float]:
-    """answer (Any): A model's answer.
-    RETURNS (Optional[float]): The share of the model's whole next-token
-        distribution that fell on the question's options (``usage["option_mass"]``,
-        reported by spacy-mbre.LlamaCpp.v1), or None if the model reports none.
+    """answer (Any): A model's answer (an :class:`~spacy_mbre.llm.types.Answer`
+        or a plain string).
+    RETURNS (Optional[float]): Its ``option_mass``: the share of the model's
+        whole next-token distribution that fell on the question's options, or
+        None if the model reports none (plain strings never do).
     """
-    mass = (getattr(answer, "usage", None) or {}).get("option_mass")
-    return float(mass) if mass is not None else None
+    return getattr(answer, "option_mass", None)
 
 
 def load_fewshot(path: Optional[str]) -> List[Doc]:

@@ -3,7 +3,7 @@
 anything else is unparseable)."""
 from typing import Any, Dict, Optional
 
-from ...record import NO, YES
+from ...record import NO, YES, BinEntry
 from ..base import normalise_answer, option_mass
 
 
@@ -15,10 +15,10 @@ def parse_yes_no(answer: str) -> Optional[str]:
     return text if text in (YES, NO) else None
 
 
-def parse_binary(option: str, answer: Any) -> Dict[str, Any]:
+def parse_binary(option: str, answer: Any) -> BinEntry:
     """option (str): The option the question verified.
     answer (Any): The model's answer (an Answer with probs, or a str).
-    RETURNS (Dict[str, Any]): The stored entry (see spacy_mbre.mining.record).
+    RETURNS (BinEntry): The stored entry (see spacy_mbre.mining.record).
     """
     probs: Optional[Dict[str, float]] = getattr(answer, "probs", None)
     return {

@@ -16,7 +16,7 @@ schema, one for a pair whose types only one label accepts) or
 the classifier proposer, then the grouped multi-class stage — stored for the
 pair on the doc, each asked once).
 """
-from typing import Any, Dict, List, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Sequence
 
 from spacy.tokens import Doc
 
@@ -29,6 +29,9 @@ from ...queries import fill, generic, marked_text, statement
 from ...record import BIN, CLF, MC, NO, YES, pair_records, set_stage
 from ..base import MiningTask, Planned, read_template
 from .parser import parse_binary
+
+if TYPE_CHECKING:
+    from ...record import StageEntry
 
 DEFAULT_TEMPLATE = read_template("binary.v1.jinja")
 CANDIDATES = ("all", "proposed")
@@ -118,7 +121,7 @@ class BinaryVerifyTask(MiningTask):
         answers (Sequence[str]): The answers.
         RETURNS (Dict[str, int]): "prompts" and "unparseable" counts.
         """
-        entries: Dict[Any, List[Dict[str, Any]]] = {pair.key: [] for pair in self.pairs(doc)}
+        entries: Dict[Any, List[StageEntry]] = {pair.key: [] for pair in self.pairs(doc)}
         unparseable = 0
         for (pair, name), answer in zip(plan, answers):
             entry = parse_binary(name, answer)

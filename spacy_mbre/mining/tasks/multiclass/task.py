@@ -26,7 +26,7 @@ schema (SemEval, Re-DocRED) asks every group in full, as before.
 """
 import string
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc
 
@@ -41,6 +41,9 @@ from ...queries import generic, marked_text, none_statement, statement
 from ...record import MC, NONE, set_stage
 from ..base import MiningTask, Planned, option_mass, read_template
 from .parser import parse_choice, propose
+
+if TYPE_CHECKING:
+    from ...record import McEntry, StageEntry
 
 DEFAULT_TEMPLATE = read_template("multiclass.v1.jinja")
 OPTION_KEYS = ("letters", "names")
@@ -197,7 +200,7 @@ class GroupedMultiClassTask(MiningTask):
         answers (Sequence[str]): The answers.
         RETURNS (Dict[str, int]): "prompts" and "unparseable" counts.
         """
-        entries: Dict[Any, List[Dict[str, Any]]] = {}
+        entries: Dict[Any, List[StageEntry]] = {}
         for pair, _ in plan:
             entries.setdefault(pair.key, [])
         unparseable = 0
@@ -208,10 +211,10 @@ class GroupedMultiClassTask(MiningTask):
         set_stage(doc, MC, entries)
         return {"prompts": len(plan), "unparseable": unparseable}
 
-    def parse(self, question: GroupQuestion, answer: str) -> Dict[str, Any]:
+    def parse(self, question: GroupQuestion, answer: str) -> "McEntry":
         """question (GroupQuestion): The (possibly cut) group asked.
         answer (str): The model's answer (an Answer with probs, or a str).
-        RETURNS (Dict[str, Any]): The stored entry (see spacy_mbre.mining.record).
+        RETURNS (McEntry): The stored entry (see spacy_mbre.mining.record).
         """
         names = list(question.options)
         keys = self.keys(question)
