@@ -25,6 +25,7 @@ def run_step(
     *,
     title: str = "Step",
     number: str = "",
+    resumable: bool = False,
 ) -> Dict[str, Any]:
     """Run one resumable step in ``output_dir/name``.
 
@@ -35,6 +36,9 @@ def run_step(
     printer (Printer): Where progress messages go.
     title (str): The run's name in the step's divider line.
     number (str): Shown before the step's name, e.g. "[2/5] ".
+    resumable (bool): ``run`` continues where an interrupted run of it
+        stopped (e.g. a mining run with its journal): an unfinished step's
+        directory is kept instead of being cleared.
     RETURNS (Dict[str, Any]): The step record: ``step``, what ``run``
         returned and ``seconds`` (read back if the step was done earlier).
     """
@@ -44,10 +48,12 @@ def run_step(
         record = srsly.read_json(marker)
         printer.info(f"{number}{name}: done in an earlier run ({record['seconds']:.0f} s), skipped")
         return record
-    if directory.exists():
+    if directory.exists() and resumable:
+        printer.warn(f"{name}: unfinished in an earlier run, continuing it")
+    elif directory.exists():
         printer.warn(f"{name}: unfinished in an earlier run, starting it again")
         shutil.rmtree(directory)
-    directory.mkdir(parents=True)
+    directory.mkdir(parents=True, exist_ok=True)
     printer.divider(f"{title} {number}{name}")
     start = time.perf_counter()
     record = {"step": name, **run(directory)}

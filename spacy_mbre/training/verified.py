@@ -30,7 +30,7 @@ import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence
 
 import srsly
 from spacy.tokens import Doc
@@ -38,6 +38,8 @@ from wasabi import Printer
 
 from ..data.schema import Schema
 from ..errors import ConfigError
+from ..mining.examples import PairExample
+from ..mining.strategies import StrategySettings
 from .mined_samples import TRAIN_VIEW, SamplePolicy, write_training_view
 from .self_training import train_model
 from .steps import check_run_settings, run_step
@@ -113,10 +115,10 @@ class VerifiedTrainer:
         calibration_docs: Sequence[Doc],
         output_dir: Path,
         schema: Schema,
-        mining: Any,
+        mining: StrategySettings,
         settings: VerifiedSettings,
         *,
-        examples: Sequence[Any] = (),
+        examples: Sequence[PairExample] = (),
         proposer_model: Optional[Path] = None,
         dev_path: Optional[Path] = None,
         mine_options: Optional[Dict[str, Any]] = None,
@@ -150,8 +152,8 @@ class VerifiedTrainer:
         self.msg = printer or Printer()
         self.steps: List[Dict[str, Any]] = []
 
-    def _step(self, name: str, run: Any) -> Dict[str, Any]:
-        record = run_step(self.output_dir, name, run, self.msg, title="Verified self-training")
+    def _step(self, name: str, run: Callable[[Path], Dict[str, Any]], resumable: bool = False) -> Dict[str, Any]:
+        record = run_step(self.output_dir, name, run, self.msg, title="Verified self-training", resumable=resumable)
         self.steps.append(record)
         return record
 
@@ -171,7 +173,7 @@ class VerifiedTrainer:
 
         return Path(self._step(name, run)["model"])
 
-    def _calibrate(self, name: str, mining: Any) -> Dict[str, Any]:
+    def _calibrate(self, name: str, mining: StrategySettings) -> Dict[str, Any]:
         from ..mining.crossfit import holdout_calibrate
 
         def run(directory: Path) -> Dict[str, Any]:
@@ -183,9 +185,9 @@ class VerifiedTrainer:
             return {"decision": calibration.decision, "calibration_scores": calibration.scores,
                     "reached": calibration.reached, "n_pairs": calibration.n_pairs}
 
-        return self._step(name, run)
+        return self._step(name, run, resumable=True)
 
-    def _mine(self, name: str, mining: Any, decision: Dict[str, Any]) -> Dict[str, Any]:
+    def _mine(self, name: str, mining: StrategySettings, decision: Dict[str, Any]) -> Dict[str, Any]:
         from ..mining.run import mine
 
         def run(directory: Path) -> Dict[str, Any]:
@@ -203,7 +205,7 @@ class VerifiedTrainer:
                     "llm_calls": total["llm_calls"], "cache_hits": total["cache_hits"],
                     "llm_seconds": total["seconds"], "gold": micro or None, "view": view}
 
-        return self._step(name, run)
+        return self._step(name, run, resumable=True)
 
     def _run_settings(self) -> Dict[str, Any]:
         s = self.settings

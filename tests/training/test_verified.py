@@ -36,12 +36,13 @@ def files(tmp_path: Path) -> dict:
     return out
 
 
-def run(files: dict, out: Path) -> None:
+def run(files: dict, out: Path) -> str:
     args = ["iterate", str(CONFIG), str(files["gold"]), str(files["pool"]), str(out), "--calibration-docs",
             str(files["cal"]), "--rounds", "2", "--model", FAKE, "--model-arg", f"gold={files['table']}",
             "--no-progress", *TINY]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output + repr(result.exception)
+    return result.output
 
 
 def test_rounds_ask_each_question_once_and_resume(tmp_path: Path, files: dict) -> None:
@@ -73,6 +74,11 @@ def test_rounds_ask_each_question_once_and_resume(tmp_path: Path, files: dict) -
     run(files, out)
     assert {p: p.stat().st_mtime_ns for p in out.rglob("step.json")} == before
     assert json.loads((out / "verified.json").read_text())["rounds_run"] == rounds
+    # An interrupted mining step continues from its journal instead of starting again.
+    (out / "round-2" / "mine" / "step.json").unlink()
+    assert "round-2/mine: unfinished in an earlier run, continuing it" in run(files, out)
+    report = json.loads((out / "round-2" / "mine" / "report.json").read_text())
+    assert report["resumed_docs"] == report["docs"] and report["total"]["llm_calls"] == 0
 
 
 def test_settings_are_checked(tmp_path: Path, files: dict) -> None:
