@@ -11,14 +11,8 @@ from spacy.tokens import Doc
 
 from ..data.schema import RELATION, Schema
 from ..errors import ConfigError
-from .prompts import (
-    SchemaPrompter,
-    TypePair,
-    UnconditionalPrompter,
-    allowed_types,
-    collect_samples,
-    collect_sentences,
-)
+from .examples import TypePair, allowed_types, collect_samples, collect_sentences
+from .prompts import SchemaPrompter, UnconditionalPrompter
 from .settings import SCHEMA, UNCONDITIONAL, SynthesisSettings
 from .validate import gold_texts
 

@@ -21,7 +21,7 @@ Schema-constrained candidates (TKRE records), in this order:
 * ``wrong_relation``: the record names another relation than the one asked
   for (case-insensitive);
 * ``type_not_in_schema``: (head type, tail type) is not allowed for the
-  relation (see :func:`.prompts.allowed_types`; case-insensitive, stored in
+  relation (see :func:`.examples.allowed_types`; case-insensitive, stored in
   the schema's spelling);
 * ``empty_entity``: the head or tail is empty once marker tags are removed;
 * ``entity_not_in_context``: the head or tail does not occur in the context
@@ -51,8 +51,8 @@ from ..data.relations import Pair, Relation, set_pairs, set_relations
 from ..data.schema import Schema
 from ..errors import DataError
 from .diversity import GoldOverlap, doc_tokens
+from .examples import TypePair
 from .parse import MARKER_TAG_RE, UNPARSEABLE, SchemaRecord
-from .prompts import TypePair
 
 UNKNOWN_MARKER = "unknown_marker"
 MARKER_COUNT = "marker_count"
