@@ -6,7 +6,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from . import option_probs
+from . import batching, option_probs
 from .llamacpp_load import LlamaCppError
 
 
@@ -35,12 +35,12 @@ def prefill(llm: Any, tokens: Sequence[int], eval_chunk: int) -> Tuple[int, int]
     """
     cached = cached_tokens(llm)
     if eval_chunk == 0:
-        return option_probs.planned_reuse(cached, tokens, requires_eval=llm.n_tokens == 0)
+        return batching.planned_reuse(cached, tokens, requires_eval=llm.n_tokens == 0)
     if cached == list(tokens):  # exact hit: generate samples from the live logits
         return len(tokens), 0
     chunk = eval_chunk
     final = ((len(tokens) - 1) // chunk) * chunk
-    keep = min((option_probs.common_prefix_len(cached, tokens) // chunk) * chunk, final)
+    keep = min((batching.common_prefix_len(cached, tokens) // chunk) * chunk, final)
     llm.n_tokens = keep  # Llama.eval/generate drop the cache beyond n_tokens
     for start in range(keep, final, chunk):
         llm.eval(list(tokens[start : start + chunk]))

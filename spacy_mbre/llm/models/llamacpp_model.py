@@ -12,7 +12,7 @@ from confection import SimpleFrozenDict
 
 from ...errors import ConfigError
 from ..types import Answer, Question
-from . import llamacpp_eval, option_probs
+from . import batching, llamacpp_eval, option_probs
 from .assets import require_default_model
 from .llamacpp_load import AUTO_TEMPLATE, NO_TEMPLATE, LlamaCppError, chat_formatter, load_llama
 
@@ -98,11 +98,11 @@ class LlamaCpp:
         flat = [prompt for doc_prompts in nested for prompt in doc_prompts]
         keys = [p.prefix_key if isinstance(p, Question) else None for p in flat]
         answers: List[Optional[Answer]] = [None] * len(flat)
-        for i in option_probs.order_by_prefix(keys, first=self._last_key):
+        for i in batching.order_by_prefix(keys, first=self._last_key):
             prompt = flat[i]
             answers[i] = self.answer(prompt) if isinstance(prompt, Question) else self.generate(str(prompt))
             self._last_key = keys[i]
-        return option_probs.regroup(answers, nested)
+        return batching.regroup(answers, nested)
 
     @property
     def model_path(self) -> Path:

@@ -13,7 +13,7 @@ from confection import SimpleFrozenDict
 
 from ...errors import ConfigError
 from ..types import Answer, Question
-from . import option_probs
+from . import batching
 from .openai_http import ServerRequestError, post_once, send_concurrently, with_retries
 from .openai_options import TopLogprobs, score_options
 from .openai_response import CHAT, COMPLETIONS, ENDPOINTS, PROMPT_SLOT
@@ -130,7 +130,7 @@ class OpenAICompatible:
         nested = [list(doc_prompts) for doc_prompts in prompts]
         flat = [prompt for doc_prompts in nested for prompt in doc_prompts]
         answers = self.answer_all(flat)
-        return option_probs.regroup(answers, nested)
+        return batching.regroup(answers, nested)
 
     # ---- identity ------------------------------------------------------------
 
