@@ -37,9 +37,10 @@ from spacy_mbre.data.readers.corpus import read_docs
 from spacy_mbre.data.relations import get_relations, relation_to_record
 from spacy_mbre.data.schema import Schema, load_schema
 from spacy_mbre.mining.decider import LabelDecider
-from spacy_mbre.mining.decision import CONFIDENCES, SWEEP_RULES, THETAS, theta_sweep
+from spacy_mbre.mining.decision import CONFIDENCES
 from spacy_mbre.mining.miner import Prepared, score_mined
 from spacy_mbre.mining.report import read_report
+from spacy_mbre.mining.sweep import SWEEP_RULES, THETAS, theta_sweep
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -14,8 +14,8 @@ from .data.readers.common import json_file
 from .errors import ConfigError, DataError
 
 if TYPE_CHECKING:
-    from .mining.decision import ThetaSweep
     from .mining.report import MiningReport
+    from .mining.sweep import ThetaSweep
 
 
 class MiningRow(TypedDict):

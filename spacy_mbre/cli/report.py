@@ -48,7 +48,7 @@ def report_cli(
     from ..data.readers.corpus import read_docs
     from ..data.schema import load_schema
     from ..errors import ConfigError
-    from ..mining.decision import theta_sweep
+    from ..mining.sweep import theta_sweep
     from ..reporting import build_report, eval_row, make_plots, mining_row, read_json, to_markdown
 
     msg = Printer()

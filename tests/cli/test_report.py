@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from spacy_mbre.cli import app
 from spacy_mbre.data.relations import Pair, Relation, set_pairs, set_relations
 from spacy_mbre.data.schema import load_schema
-from spacy_mbre.mining.decision import theta_sweep
+from spacy_mbre.mining.sweep import theta_sweep
 
 runner = CliRunner()
 

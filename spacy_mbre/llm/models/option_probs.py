@@ -1,5 +1,6 @@
-"""Option probabilities from next-token distributions, and prefix-cache
-accounting. Pure functions (numpy only), so they are testable without a model.
+"""Option probabilities from next-token distributions. Pure functions (numpy
+only), so they are testable without a model; prefix-cache accounting and
+prompt batching are in :mod:`.batching` (re-exported here).
 
 How an option is scored (see :func:`plan_options`):
 
@@ -22,9 +23,17 @@ Either way the masses are renormalised over the options, so the returned
 probabilities sum to 1; the unnormalised total ("option mass") says how much
 of the model's distribution the allowed answers covered.
 """
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
+
+from .batching import common_prefix_len, order_by_prefix, planned_reuse, regroup
+
+__all__ = [
+    "AUTO", "FIRST_TOKEN", "SCORING_MODES", "SEQUENCE", "argmax_option", "common_prefix_len", "first_token_ids",
+    "first_token_probs", "log_softmax", "order_by_prefix", "plan_options", "planned_reuse", "regroup", "renormalise",
+    "sequence_probs", "surface_variants",
+]
 
 FIRST_TOKEN = "first_token"
 SEQUENCE = "sequence"
@@ -190,80 +199,3 @@ def argmax_option(probs: Dict[str, float], options: Sequence[str]) -> str:
     RETURNS (str): The chosen option.
     """
     return max(options, key=lambda opt: (probs[opt], -options.index(opt)))
-
-
-def common_prefix_len(a: Sequence[int], b: Sequence[int]) -> int:
-    """Length of the longest common prefix of two token sequences.
-
-    a (Sequence[int]): Tokens.
-    b (Sequence[int]): Tokens.
-    RETURNS (int): The number of leading tokens that are equal.
-    """
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
-def planned_reuse(cached: Sequence[int], tokens: Sequence[int], requires_eval: bool = False) -> Tuple[int, int]:
-    """How many prompt tokens llama-cpp-python's ``Llama.generate`` takes from
-    its cache and how many it evaluates, mirroring its prefix-match rule
-    (0.3.x): the longest common prefix with the tokens in the context is kept;
-    if the new prompt is entirely cached, one token is re-run to refresh the
-    logits, unless the cached prompt is exactly the new one and its logits
-    are live.
-
-    cached (Sequence[int]): The tokens currently in the context.
-    tokens (Sequence[int]): The new prompt.
-    requires_eval (bool): Whether the context's logits are stale.
-    RETURNS (Tuple[int, int]): (reused, evaluated) token counts.
-    """
-    if not cached:
-        return 0, len(tokens)
-    prefix = common_prefix_len(cached, tokens)
-    consumed = prefix == len(tokens)
-    if len(cached) == len(tokens) and consumed and not requires_eval:
-        return len(tokens), 0
-    reuse = prefix - 1 if consumed else prefix
-    if reuse > 0:
-        return reuse, len(tokens) - reuse
-    return 0, len(tokens)
-
-
-def order_by_prefix(keys: Sequence[Optional[str]], first: Optional[str] = None) -> List[int]:
-    """An order that runs items with equal keys back to back.
-
-    Groups appear in order of their first occurrence (the group whose key is
-    `first` goes first, to continue a prefix left in the cache), items keep
-    their relative order inside a group.
-
-    keys (Sequence[Optional[str]]): One key per item.
-    first (Optional[str]): A key to run first, if present.
-    RETURNS (List[int]): Item indices in run order.
-    """
-    groups: Dict[Optional[str], List[int]] = {}
-    for i, key in enumerate(keys):
-        groups.setdefault(key, []).append(i)
-    ordered = list(groups)
-    if first is not None and first in groups:
-        ordered.remove(first)
-        ordered.insert(0, first)
-    return [i for key in ordered for i in groups[key]]
-
-
-def regroup(flat: Sequence[Any], nested: Sequence[Sequence[Any]]) -> List[List[Any]]:
-    """Split answers to the flattened prompts of several docs back per doc
-    (spacy-llm's model interface: prompts and answers are nested per doc).
-
-    flat (Sequence[Any]): One answer per prompt, in flattened input order.
-    nested (Sequence[Sequence[Any]]): The prompts per doc.
-    RETURNS (List[List[Any]]): The answers per doc.
-    """
-    out: List[List[Any]] = []
-    pos = 0
-    for doc_prompts in nested:
-        out.append(list(flat[pos : pos + len(doc_prompts)]))
-        pos += len(doc_prompts)
-    return out
