@@ -25,59 +25,25 @@ pair is asked once, in text order, and each directed label gives two options,
 ``Label(e1,e2)`` and ``Label(e2,e1)``; choosing the second stores the relation
 ``Label`` with head and tail swapped. So SemEval's 9 directed labels give the
 18 directional options of the official task (19 with Other).
+
+This module holds :class:`Schema`; its labels and options are in
+:mod:`.schema_labels`, reading, checking and writing schema files in
+:mod:`.schema_files`.
 """
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Set, Tuple, Union
 
-import srsly
-
 from ..errors import SchemaError
-
-RELATION = "relation"
-TYPING = "typing"
-
-
-@dataclass(frozen=True)
-class LabelDef:
-    """One label of a schema.
-
-    name (str): The label as it appears on relation records.
-    description (str): One line of plain language; may use {head}/{tail}.
-    directed (bool): Whether head and tail play different roles.
-    types (Tuple[Tuple[str, str], ...]): Allowed (head type, tail type) pairs;
-        empty means any.
-    """
-
-    name: str
-    description: str
-    directed: bool = True
-    types: Tuple[Tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class LabelOption:
-    """A choice offered to a classifier or an LLM for a pair.
-
-    name (str): Option name, e.g. "Cause-Effect(e2,e1)" or "P17".
-    label (str): The schema label it stands for.
-    reverse (bool): Whether choosing it swaps head and tail of the pair.
-    template (str): The label's description template.
-    """
-
-    name: str
-    label: str
-    reverse: bool
-    template: str
-
-    def describe(self, head: str = "e1", tail: str = "e2") -> str:
-        """head (str): Text standing for the pair's first span.
-        tail (str): Text standing for the pair's second span.
-        RETURNS (str): The description with the roles filled in.
-        """
-        if self.reverse:
-            head, tail = tail, head
-        return self.template.replace("{head}", head).replace("{tail}", tail)
+from .schema_files import (
+    SCHEMA_DIR,
+    parse_schema,
+    read_schema_file,
+    resolve_schema_path,
+    shipped_schemas,
+    write_schema_file,
+)
+from .schema_labels import RELATION, TYPING, LabelDef, LabelOption
 
 
 @dataclass
@@ -249,45 +215,9 @@ class Schema:
         source (str): Where it came from, for error messages.
         RETURNS (Schema): The schema. Raises SchemaError naming the source.
         """
-        if not isinstance(data, dict):
-            raise SchemaError(f"{source}: a schema must be a mapping, got {type(data).__name__}.")
-        unknown = set(data) - {"name", "kind", "no_relation", "no_relation_description", "expand_directions", "labels"}
-        if unknown:
-            raise SchemaError(f"{source}: unknown schema keys {sorted(unknown)}.")
-        raw_labels = data.get("labels")
-        if not isinstance(raw_labels, list) or not raw_labels:
-            raise SchemaError(f"{source}: 'labels' must be a non-empty list.")
-        labels = []
-        for i, raw in enumerate(raw_labels):
-            where = f"{source}: labels[{i}]"
-            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"]:
-                raise SchemaError(f"{where}: each label needs a non-empty 'name'.")
-            description = raw.get("description")
-            if not isinstance(description, str) or not description.strip():
-                raise SchemaError(f"{where} ({raw['name']}): 'description' must be a non-empty string.")
-            types = raw.get("types") or []
-            if not all(isinstance(t, (list, tuple)) and len(t) == 2 for t in types):
-                raise SchemaError(f"{where} ({raw['name']}): 'types' must be a list of [head type, tail type] pairs.")
-            extra = set(raw) - {"name", "description", "directed", "types"}
-            if extra:
-                raise SchemaError(f"{where} ({raw['name']}): unknown keys {sorted(extra)}.")
-            labels.append(
-                LabelDef(
-                    name=raw["name"],
-                    description=" ".join(description.split()),
-                    directed=bool(raw.get("directed", True)),
-                    types=tuple((str(h), str(t)) for h, t in types),
-                )
-            )
+        fields = parse_schema(data, source)
         try:
-            return cls(
-                name=str(data.get("name", Path(source).stem)),
-                labels=labels,
-                kind=str(data.get("kind", RELATION)),
-                no_relation=str(data.get("no_relation", "no_relation")),
-                no_relation_description=str(data.get("no_relation_description", "none of the listed relations holds")),
-                expand_directions=bool(data.get("expand_directions", False)),
-            )
+            return cls(**fields)
         except SchemaError as err:
             raise SchemaError(f"{source}: {err}") from None
 
@@ -297,46 +227,12 @@ class Schema:
             name of a shipped schema ("semeval", "redocred", "crossner_politics"...).
         RETURNS (Schema): The loaded schema.
         """
-        path = resolve_schema_path(path)
-        try:
-            if path.suffix in (".yml", ".yaml"):
-                data = srsly.read_yaml(path)
-            else:
-                data = srsly.read_json(path)
-        except ValueError as err:
-            raise SchemaError(f"{path}: not valid {path.suffix[1:].upper()}: {err}") from None
+        data, path = read_schema_file(path)
         return cls.from_dict(data, source=str(path))
 
     def to_file(self, path: Union[str, Path]) -> None:
         """path (Union[str, Path]): Where to write the schema (.json or .yml)."""
-        path = Path(path)
-        if path.suffix in (".yml", ".yaml"):
-            srsly.write_yaml(path, self.to_dict())
-        else:
-            srsly.write_json(path, self.to_dict())
-
-
-SCHEMA_DIR = Path(__file__).parent / "schemas"
-
-
-def shipped_schemas() -> List[str]:
-    """RETURNS (List[str]): Names of the schemas shipped with the package."""
-    return sorted(p.stem for p in SCHEMA_DIR.glob("*.json"))
-
-
-def resolve_schema_path(path: Union[str, Path]) -> Path:
-    """path (Union[str, Path]): A path, or the name of a shipped schema.
-    RETURNS (Path): An existing schema file. Raises SchemaError otherwise.
-    """
-    candidate = Path(path)
-    if candidate.exists():
-        return candidate
-    shipped = SCHEMA_DIR / f"{path}.json"
-    if shipped.exists():
-        return shipped
-    raise SchemaError(
-        f"No schema file at {path!s}, and no shipped schema of that name ({', '.join(shipped_schemas())})."
-    )
+        write_schema_file(self.to_dict(), path)
 
 
 def load_schema(schema: Union[str, Path, "Schema"]) -> "Schema":
@@ -346,3 +242,16 @@ def load_schema(schema: Union[str, Path, "Schema"]) -> "Schema":
     if isinstance(schema, Schema):
         return schema
     return Schema.from_file(schema)
+
+
+__all__ = [
+    "RELATION",
+    "SCHEMA_DIR",
+    "TYPING",
+    "LabelDef",
+    "LabelOption",
+    "Schema",
+    "load_schema",
+    "resolve_schema_path",
+    "shipped_schemas",
+]
