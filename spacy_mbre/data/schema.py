@@ -26,23 +26,16 @@ pair is asked once, in text order, and each directed label gives two options,
 ``Label`` with head and tail swapped. So SemEval's 9 directed labels give the
 18 directional options of the official task (19 with Other).
 
-This module holds :class:`Schema`; its labels and options are in
-:mod:`.schema_labels`, reading, checking and writing schema files in
-:mod:`.schema_files`.
+This module holds :class:`Schema` and finds the shipped schemas; its labels
+and options are in :mod:`.schema_labels`, reading, checking and writing
+schema files in :mod:`.schema_files`.
 """
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Set, Tuple, Union
 
 from ..errors import SchemaError
-from .schema_files import (
-    SCHEMA_DIR,
-    parse_schema,
-    read_schema_file,
-    resolve_schema_path,
-    shipped_schemas,
-    write_schema_file,
-)
+from .schema_files import parse_schema, read_schema_file, schema_to_dict, write_schema_file
 from .schema_labels import RELATION, TYPING, LabelDef, LabelOption
 
 
@@ -192,22 +185,7 @@ class Schema:
     # ------------------------------------------------------------------- I/O
     def to_dict(self) -> Dict[str, Any]:
         """RETURNS (Dict[str, Any]): The schema as written to a file."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "no_relation": self.no_relation,
-            "no_relation_description": self.no_relation_description,
-            "expand_directions": self.expand_directions,
-            "labels": [
-                {
-                    "name": label.name,
-                    "description": label.description,
-                    "directed": label.directed,
-                    "types": [list(t) for t in label.types],
-                }
-                for label in self.labels
-            ],
-        }
+        return schema_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any], source: str = "<dict>") -> "Schema":
@@ -227,12 +205,35 @@ class Schema:
             name of a shipped schema ("semeval", "redocred", "crossner_politics"...).
         RETURNS (Schema): The loaded schema.
         """
-        data, path = read_schema_file(path)
-        return cls.from_dict(data, source=str(path))
+        path = resolve_schema_path(path)
+        return cls.from_dict(read_schema_file(path), source=str(path))
 
     def to_file(self, path: Union[str, Path]) -> None:
         """path (Union[str, Path]): Where to write the schema (.json or .yml)."""
         write_schema_file(self.to_dict(), path)
+
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+
+
+def shipped_schemas() -> List[str]:
+    """RETURNS (List[str]): Names of the schemas shipped with the package."""
+    return sorted(p.stem for p in SCHEMA_DIR.glob("*.json"))
+
+
+def resolve_schema_path(path: Union[str, Path]) -> Path:
+    """path (Union[str, Path]): A path, or the name of a shipped schema.
+    RETURNS (Path): An existing schema file. Raises SchemaError otherwise.
+    """
+    candidate = Path(path)
+    if candidate.exists():
+        return candidate
+    shipped = SCHEMA_DIR / f"{path}.json"
+    if shipped.exists():
+        return shipped
+    raise SchemaError(
+        f"No schema file at {path!s}, and no shipped schema of that name ({', '.join(shipped_schemas())})."
+    )
 
 
 def load_schema(schema: Union[str, Path, "Schema"]) -> "Schema":
@@ -243,15 +244,3 @@ def load_schema(schema: Union[str, Path, "Schema"]) -> "Schema":
         return schema
     return Schema.from_file(schema)
 
-
-__all__ = [
-    "RELATION",
-    "SCHEMA_DIR",
-    "TYPING",
-    "LabelDef",
-    "LabelOption",
-    "Schema",
-    "load_schema",
-    "resolve_schema_path",
-    "shipped_schemas",
-]

@@ -1,36 +1,17 @@
-"""Schema files: the shipped schemas, reading and writing a schema file (JSON or
-YAML), and checking what a file holds before a :class:`~.schema.Schema` is
-made from it."""
+"""Schema files: reading and writing a schema file (JSON or YAML), a schema as
+the dict a file holds, and checking that dict before a :class:`~.schema.Schema`
+is made from it (the shipped schemas are found by :mod:`.schema`)."""
 
 from pathlib import Path
-from typing import Any, Dict, List, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Union
 
 import srsly
 
 from ..errors import SchemaError
 from .schema_labels import RELATION, LabelDef
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
-
-
-def shipped_schemas() -> List[str]:
-    """RETURNS (List[str]): Names of the schemas shipped with the package."""
-    return sorted(p.stem for p in SCHEMA_DIR.glob("*.json"))
-
-
-def resolve_schema_path(path: Union[str, Path]) -> Path:
-    """path (Union[str, Path]): A path, or the name of a shipped schema.
-    RETURNS (Path): An existing schema file. Raises SchemaError otherwise.
-    """
-    candidate = Path(path)
-    if candidate.exists():
-        return candidate
-    shipped = SCHEMA_DIR / f"{path}.json"
-    if shipped.exists():
-        return shipped
-    raise SchemaError(
-        f"No schema file at {path!s}, and no shipped schema of that name ({', '.join(shipped_schemas())})."
-    )
+if TYPE_CHECKING:
+    from .schema import Schema
 
 
 def parse_schema(data: Any, source: str = "<dict>") -> Dict[str, Any]:
@@ -81,12 +62,32 @@ def parse_schema(data: Any, source: str = "<dict>") -> Dict[str, Any]:
     }
 
 
-def read_schema_file(path: Union[str, Path]) -> Tuple[Any, Path]:
-    """path (Union[str, Path]): A .json, .yml or .yaml schema file, or the
-        name of a shipped schema.
-    RETURNS (Tuple[Any, Path]): The file's content and the file's path.
+def schema_to_dict(schema: "Schema") -> Dict[str, Any]:
+    """schema (Schema): A schema.
+    RETURNS (Dict[str, Any]): The schema as written to a file.
     """
-    path = resolve_schema_path(path)
+    return {
+        "name": schema.name,
+        "kind": schema.kind,
+        "no_relation": schema.no_relation,
+        "no_relation_description": schema.no_relation_description,
+        "expand_directions": schema.expand_directions,
+        "labels": [
+            {
+                "name": label.name,
+                "description": label.description,
+                "directed": label.directed,
+                "types": [list(t) for t in label.types],
+            }
+            for label in schema.labels
+        ],
+    }
+
+
+def read_schema_file(path: Path) -> Any:
+    """path (Path): An existing .json, .yml or .yaml schema file.
+    RETURNS (Any): The file's content.
+    """
     try:
         if path.suffix in (".yml", ".yaml"):
             data = srsly.read_yaml(path)
@@ -94,7 +95,7 @@ def read_schema_file(path: Union[str, Path]) -> Tuple[Any, Path]:
             data = srsly.read_json(path)
     except ValueError as err:
         raise SchemaError(f"{path}: not valid {path.suffix[1:].upper()}: {err}") from None
-    return data, path
+    return data
 
 
 def write_schema_file(data: Dict[str, Any], path: Union[str, Path]) -> None:

@@ -1,18 +1,16 @@
 """The relation scorer components call from their ``score()`` method
-(:func:`score_relations`) and its registered factory,
-``spacy-mbre.relation_scorer.v1`` (:func:`make_relation_scorer`)."""
+(:func:`score_relations`; its registered factory,
+``spacy-mbre.relation_scorer.v1``, is in :mod:`spacy_mbre.scoring`)."""
 
-from typing import Any, Callable, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable, Optional
 
 from spacy.training import Example
-from spacy.util import registry
 
 from ..errors import ConfigError
 from .records import score_relation_records, score_type_records
-from .semeval import is_semeval_schema, score_semeval_examples
+from .semeval import score_semeval_examples
 
 DEFAULT_NO_RELATION = "no_relation"
-_OPTIONS = ("no_relation_label", "source", "gold_source", "semeval", "rel_plus", "typing", "prefix")
 
 
 def score_relations(
@@ -100,53 +98,3 @@ def score_relations(
             )
         )
     return scores
-
-
-@registry.scorers("spacy-mbre.relation_scorer.v1")
-def make_relation_scorer(
-    no_relation_label: str = DEFAULT_NO_RELATION,
-    source: Optional[str] = None,
-    gold_source: Optional[str] = "gold",
-    semeval: Optional[bool] = False,
-    rel_plus: bool = False,
-    typing: bool = False,
-    prefix: Optional[str] = None,
-) -> Callable[..., Dict[str, Any]]:
-    """Registered as ``spacy-mbre.relation_scorer.v1``: a relation scorer with
-    fixed options, e.g. in a config::
-
-        [components.relations.scorer]
-        @scorers = "spacy-mbre.relation_scorer.v1"
-        no_relation_label = "Other"
-        source = "predicted"
-        semeval = true
-
-    The arguments are those of :func:`score_relations`, except that
-    ``semeval = null`` takes SemEval-ness from the schema: the official score
-    is added when the ``schema`` keyword the component passes (``mbre_relations``
-    passes its schema, and its ``no_relation`` as ``no_relation_label``) is
-    SemEval's (:func:`.semeval.is_semeval_schema`). A config for any schema
-    (``configs/relations.cfg``) needs no scorer edits that way. The returned
-    callable takes ``(examples, **kwargs)`` like spaCy's scorers; keyword
-    arguments naming one of these options override it, others (spaCy passes
-    its own scorer settings) are ignored.
-
-    RETURNS (Callable[..., Dict[str, Any]]): The scoring function.
-    """
-    defaults: Dict[str, Any] = {
-        "no_relation_label": no_relation_label,
-        "source": source,
-        "gold_source": gold_source,
-        "semeval": semeval,
-        "rel_plus": rel_plus,
-        "typing": typing,
-        "prefix": prefix,
-    }
-
-    def relation_scorer(examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:
-        options = {**defaults, **{k: v for k, v in kwargs.items() if k in _OPTIONS}}
-        if options["semeval"] is None:
-            options["semeval"] = is_semeval_schema(kwargs.get("schema"))
-        return score_relations(examples, **options)
-
-    return relation_scorer
