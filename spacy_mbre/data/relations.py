@@ -17,115 +17,30 @@ Relations live on the ``Doc`` as *records* keyed by token offsets in
 
 Mutating the list returned by ``doc._.relations`` does not write back: assign
 a new list (``doc._.relations = rels``) or use :func:`add_relations`.
+
+The types (:class:`Pair`, :class:`Relation`, :class:`RelationRecord`) are in
+:mod:`.types`; this module stores them on docs.
 """
-from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Tuple, TypedDict
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from spacy.tokens import Doc, Span
+
+from .types import (
+    Pair,
+    PairKey,
+    Relation,
+    RelationRecord,
+    SpanKey,
+    pair_key,
+    relation_from_record,
+    relation_to_record,
+    span_from_record,
+    span_to_record,
+)
 
 USER_DATA_KEY = "mbre"
 RELATIONS_KEY = "relations"
 PAIRS_KEY = "pairs"
-
-# A span stored as (start token, end token, label) — all msgpack-friendly.
-SpanKey = Tuple[int, int, str]
-PairKey = Tuple[int, int, int, int]
-
-
-class _RelationRecordFields(TypedDict):
-    head: List[Any]
-    tail: Optional[List[Any]]
-    label: str
-    score: Optional[float]
-    source: str
-
-
-class RelationRecord(_RelationRecordFields, total=False):
-    """A :class:`Relation` as stored (msgpack- and JSON-safe): what
-    :func:`relation_to_record` writes and the mining journal and report keep.
-
-    head (List[Any]): [start token, end token, label] of the head span.
-    tail (Optional[List[Any]]): The same for the tail; None for an entity type.
-    label (str): The relation label (or the type).
-    score (Optional[float]): A confidence, if known.
-    source (str): "gold", "mined", "predicted", ...
-    meta (Dict[str, Any]): Extra information; only present when not empty.
-    """
-
-    meta: Dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Pair:
-    """A candidate (head, tail) pair, or a single span in the typing mode.
-
-    head (Span): The subject / head entity.
-    tail (Optional[Span]): The object / tail entity; None for typing.
-    """
-
-    head: Span
-    tail: Optional[Span] = None
-
-    @property
-    def key(self) -> PairKey:
-        """RETURNS (PairKey): Token offsets (head start, head end, tail start,
-        tail end); -1 for a missing tail."""
-        return pair_key(self.head, self.tail)
-
-    @property
-    def is_typing(self) -> bool:
-        """RETURNS (bool): Whether this is a single span (typing mode)."""
-        return self.tail is None
-
-
-@dataclass
-class Relation:
-    """A labelled, directional relation between two spans, or an entity type.
-
-    head (Span): The head (subject) span.
-    tail (Optional[Span]): The tail (object) span; None for an entity type.
-    label (str): The relation label (or the fine-grained type).
-    score (Optional[float]): A confidence, if known.
-    source (str): Where the record comes from: "gold", "mined", "predicted"...
-    meta (Dict[str, Any]): Any extra msgpack-serialisable information.
-    """
-
-    head: Span
-    tail: Optional[Span]
-    label: str
-    score: Optional[float] = None
-    source: str = "gold"
-    meta: Dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def pair(self) -> Pair:
-        """RETURNS (Pair): The (head, tail) pair this relation labels."""
-        return Pair(self.head, self.tail)
-
-    @property
-    def key(self) -> Tuple[int, int, int, int, str, str]:
-        """RETURNS (tuple): Pair offsets, label and source: unique per doc, so
-        a gold and a mined record of the same relation can coexist."""
-        return (*pair_key(self.head, self.tail), self.label, self.source)
-
-
-def pair_key(head: Span, tail: Optional[Span]) -> PairKey:
-    """head (Span): The head span.
-    tail (Optional[Span]): The tail span or None.
-    RETURNS (PairKey): Token offsets identifying the pair within its doc.
-    """
-    if tail is None:
-        return (head.start, head.end, -1, -1)
-    return (head.start, head.end, tail.start, tail.end)
-
-
-def _span_to_record(span: Span) -> List[Any]:
-    return [span.start, span.end, span.label_]
-
-
-def _span_from_record(doc: Doc, record: List[Any]) -> Span:
-    start, end, label = record
-    return Span(doc, int(start), int(end), label=str(label))
 
 
 def _store(doc: Doc) -> Dict[str, Any]:
@@ -137,38 +52,6 @@ def _check_span(doc: Doc, span: Optional[Span], what: str) -> None:
         return
     if span.doc is not doc:
         raise ValueError(f"The {what} span {span.text!r} belongs to another Doc.")
-
-
-def relation_to_record(rel: Relation) -> RelationRecord:
-    """rel (Relation): The relation.
-    RETURNS (RelationRecord): Its msgpack-serialisable record.
-    """
-    record: RelationRecord = {
-        "head": _span_to_record(rel.head),
-        "tail": _span_to_record(rel.tail) if rel.tail is not None else None,
-        "label": rel.label,
-        "score": None if rel.score is None else float(rel.score),
-        "source": rel.source,
-    }
-    if rel.meta:
-        record["meta"] = dict(rel.meta)
-    return record
-
-
-def relation_from_record(doc: Doc, record: RelationRecord) -> Relation:
-    """doc (Doc): The doc the record belongs to.
-    record (RelationRecord): A record written by relation_to_record.
-    RETURNS (Relation): The rebuilt relation.
-    """
-    tail = record.get("tail")
-    return Relation(
-        head=_span_from_record(doc, record["head"]),
-        tail=_span_from_record(doc, tail) if tail is not None else None,
-        label=record["label"],
-        score=record.get("score"),
-        source=record.get("source", "gold"),
-        meta=dict(record.get("meta") or {}),
-    )
 
 
 def get_relations(doc: Doc, source: Optional[str] = None) -> List[Relation]:
@@ -224,8 +107,8 @@ def get_pairs(doc: Doc) -> List[Pair]:
     records = doc.user_data.get(USER_DATA_KEY, {}).get(PAIRS_KEY, [])
     return [
         Pair(
-            _span_from_record(doc, r["head"]),
-            _span_from_record(doc, r["tail"]) if r.get("tail") is not None else None,
+            span_from_record(doc, r["head"]),
+            span_from_record(doc, r["tail"]) if r.get("tail") is not None else None,
         )
         for r in records
     ]
@@ -248,8 +131,8 @@ def set_pairs(doc: Doc, pairs: Iterable[Pair]) -> None:
         seen.add(pair.key)
         records.append(
             {
-                "head": _span_to_record(pair.head),
-                "tail": _span_to_record(pair.tail) if pair.tail is not None else None,
+                "head": span_to_record(pair.head),
+                "tail": span_to_record(pair.tail) if pair.tail is not None else None,
             }
         )
     _store(doc)[PAIRS_KEY] = records
@@ -275,3 +158,26 @@ def register_extensions() -> None:
 
 
 register_extensions()
+
+
+__all__ = [
+    "PAIRS_KEY",
+    "RELATIONS_KEY",
+    "USER_DATA_KEY",
+    "Pair",
+    "PairKey",
+    "Relation",
+    "RelationRecord",
+    "SpanKey",
+    "add_relations",
+    "get_pairs",
+    "get_relations",
+    "pair_key",
+    "register_extensions",
+    "relation_from_record",
+    "relation_to_record",
+    "relations_by_pair",
+    "remove_relations",
+    "set_pairs",
+    "set_relations",
+]

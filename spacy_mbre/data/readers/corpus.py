@@ -31,27 +31,28 @@ Each yielded ``Example`` has
 Readers for the raw datasets, converted on the fly with the same example
 construction, are registered too: ``spacy-mbre.SemEvalCorpus.v1``,
 ``spacy-mbre.ReDocREDCorpus.v1``, ``spacy-mbre.CrossNERCorpus.v1``.
+
+Reading and writing the files is in :mod:`.doc_files`, the reference and
+predicted docs of an example in :mod:`.examples`.
 """
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, List, Optional, Union
+from typing import Callable, Iterable, Iterator, List, Optional, Union
 
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin, Span
+from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from ...errors import ConfigError, DataError
-from ..relations import Pair, get_pairs, get_relations, pair_key, set_pairs, set_relations
-from .common import ID_KEY, META_KEY, WEIGHT_KEY
+from ...errors import ConfigError
+from .common import WEIGHT_KEY
 from .crossner import AUTO, read_crossner
-from .jsonl import read_jsonl, write_jsonl
+from .doc_files import SUFFIXES, find_files, read_docs, write_docs
+from .examples import filter_by_score, make_predicted
 from .redocred import read_redocred
 from .semeval import read_semeval
-
-SUFFIXES = (".spacy", ".jsonl")
 
 
 @dataclass(frozen=True)
@@ -67,115 +68,6 @@ class Source:
     path: Path
     weight: float = 1.0
     min_score: Optional[float] = None
-
-
-def find_files(path: Union[str, Path]) -> List[Path]:
-    """path (Union[str, Path]): A .spacy / .jsonl file or a directory.
-    RETURNS (List[Path]): The data files, sorted. Raises DataError if none.
-    """
-    path = Path(path)
-    if path.is_file():
-        if path.suffix not in SUFFIXES:
-            raise DataError(path, None, f"unsupported corpus file type {path.suffix!r}: use .spacy or .jsonl")
-        return [path]
-    if path.is_dir():
-        files = sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES and not p.name.startswith(".")
-        )
-        if files:
-            return files
-        raise DataError(path, None, "directory holds no .spacy or .jsonl files")
-    raise DataError(path, None, "file not found")
-
-
-def read_docs(path: Union[str, Path], nlp: Union[Language, Vocab]) -> Iterator[Doc]:
-    """path (Union[str, Path]): A .spacy / .jsonl file or a directory of them.
-    nlp (Union[Language, Vocab]): Pipeline (its tokenizer splits JSONL text)
-        or vocab for the docs.
-    YIELDS (Doc): The stored docs (DocBins must keep user data).
-    """
-    for file_path in find_files(path):
-        if file_path.suffix == ".jsonl":
-            yield from read_jsonl(file_path, nlp)
-        else:
-            try:
-                doc_bin = DocBin(store_user_data=True).from_disk(file_path)
-            except Exception as err:  # msgpack / zlib errors have no common base
-                raise DataError(file_path, None, f"not a readable DocBin: {err}") from None
-            yield from doc_bin.get_docs(nlp.vocab if isinstance(nlp, Language) else nlp)
-
-
-def write_docs(docs: Iterable[Doc], path: Union[str, Path], **jsonl_options: Any) -> None:
-    """Write docs to a .spacy (DocBin with user data, so relation records,
-    candidate pairs and soft labels survive) or .jsonl file, creating its
-    directory.
-
-    docs (Iterable[Doc]): The docs, in order.
-    path (Union[str, Path]): The output file.
-    jsonl_options (Any): Passed to ``write_jsonl`` for a .jsonl file (``offsets``).
-    RAISES (ConfigError): The suffix is neither .spacy nor .jsonl.
-    """
-    path = Path(path)
-    if path.suffix not in SUFFIXES:
-        raise ConfigError(f"Output must end in .spacy or .jsonl, got {path.name!r}.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix == ".jsonl":
-        write_jsonl(docs, path, **jsonl_options)
-    else:
-        doc_bin = DocBin(store_user_data=True)
-        for doc in docs:
-            doc_bin.add(doc)
-        doc_bin.to_disk(path)
-
-
-def filter_by_score(doc: Doc, min_score: Optional[float], drop_filtered_pairs: bool = True) -> int:
-    """Remove relations scored below ``min_score`` from the doc.
-
-    doc (Doc): The doc (changed in place).
-    min_score (Optional[float]): The threshold; None keeps everything.
-    drop_filtered_pairs (bool): Also remove the candidate pairs whose every
-        relation was removed.
-    RETURNS (int): The number of relations removed.
-    """
-    if min_score is None:
-        return 0
-    relations = get_relations(doc)
-    kept = [r for r in relations if r.score is None or r.score >= min_score]
-    if len(kept) == len(relations):
-        return 0
-    set_relations(doc, kept)
-    if drop_filtered_pairs:
-        kept_keys = {pair_key(r.head, r.tail) for r in kept}
-        dropped = {pair_key(r.head, r.tail) for r in relations} - kept_keys
-        set_pairs(doc, [p for p in get_pairs(doc) if p.key not in dropped])
-    return len(relations) - len(kept)
-
-
-def make_predicted(nlp: Language, reference: Doc, gold_preproc: bool = False) -> Doc:
-    """nlp (Language): The pipeline being trained.
-    reference (Doc): The reference doc.
-    gold_preproc (bool): Always copy the reference's tokens instead of
-        tokenizing its text.
-    RETURNS (Doc): The doc the pipeline predicts on: same tokens as the
-        reference, with its ents, candidate pairs, id and meta.
-    """
-    predicted = None
-    if not gold_preproc and not reference.has_unknown_spaces:
-        made = nlp.make_doc(reference.text)
-        if len(made) == len(reference) and all(a.idx == b.idx and a.text == b.text for a, b in zip(made, reference)):
-            predicted = made
-    if predicted is None:
-        predicted = Doc(nlp.vocab, words=[t.text for t in reference], spaces=[bool(t.whitespace_) for t in reference])
-    predicted.ents = [Span(predicted, e.start, e.end, label=e.label_, kb_id=e.kb_id_) for e in reference.ents]
-
-    def copy(span: Optional[Span]) -> Optional[Span]:
-        return None if span is None else Span(predicted, span.start, span.end, label=span.label_)
-
-    set_pairs(predicted, [Pair(copy(p.head), copy(p.tail)) for p in get_pairs(reference)])  # type: ignore[arg-type]
-    for key in (ID_KEY, META_KEY):
-        if key in reference.user_data:
-            predicted.user_data[key] = reference.user_data[key]
-    return predicted
 
 
 class RelationCorpus:
@@ -339,3 +231,19 @@ def create_crossner_corpus(
     RETURNS (RelationCorpus): The corpus.
     """
     return _ConverterCorpus(path, lambda p, vocab: read_crossner(p, vocab, schema=schema), limit=limit, shuffle=shuffle)
+
+
+__all__ = [
+    "SUFFIXES",
+    "RelationCorpus",
+    "Source",
+    "create_corpus",
+    "create_crossner_corpus",
+    "create_redocred_corpus",
+    "create_semeval_corpus",
+    "filter_by_score",
+    "find_files",
+    "make_predicted",
+    "read_docs",
+    "write_docs",
+]
