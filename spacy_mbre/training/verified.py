@@ -187,12 +187,12 @@ class VerifiedTrainer:
 
         return self._step(name, run, resumable=True)
 
-    def _mine(self, name: str, mining: StrategySettings, decision: Dict[str, Any]) -> Dict[str, Any]:
+    def _mine(self, name: str, mining: StrategySettings) -> Dict[str, Any]:
         from ..mining.run import mine
 
         def run(directory: Path) -> Dict[str, Any]:
             report = mine([d.copy() for d in self.pool_docs], directory, self.schema, mining, examples=self.examples,
-                          extra_settings={"verified_decision": decision}, printer=self.msg, **self.mine_options)
+                          printer=self.msg, **self.mine_options)
             view = write_training_view(directory, self.schema, self.settings.policy)
             micro = (report.get("gold") or {}).get("micro") or {}
             total = report["total"]
@@ -238,7 +238,7 @@ class VerifiedTrainer:
             mining = replace(self.mining, proposer_model=str(proposer), rule="combined")
             calibration = self._calibrate(f"round-{t}/calibrate", mining)
             mining = replace(mining, **calibration["decision"])
-            mined = self._mine(f"round-{t}/mine", mining, calibration["decision"])
+            mined = self._mine(f"round-{t}/mine", mining)
             proposer = self._train(f"round-{t}/train", [Path(mined["train_view"])])
             rounds.append({"round": t, "proposer": mining.proposer_model, "decision": calibration["decision"],
                            **{k: mined[k] for k in ("mined_labels", "llm_calls", "cache_hits", "llm_seconds",
