@@ -18,7 +18,7 @@ The protocol, fixed before any arm is run:
   Seeds 1, 2, 3.
 * **Arms**: ``NAME=extra.spacy[,extra2.spacy]``: gold + the extra files
   (e.g. the ``train.spacy`` training view that ``mine`` writes); ``gold``
-  (no extra) is always there. ``--encoder-arm NAME=ENCODER_DIR[,extra.spacy]``
+  (no extra) is there unless ``--no-gold-arm``. ``--encoder-arm NAME=ENCODER_DIR[,extra.spacy]``
   trains gold (+ extras) on another encoder, e.g. one written by
   ``python -m spacy_mbre pretrain`` (``--components.mbre_relations.model.name``).
   A compute-matched control trains gold only for as many steps as the named
@@ -144,6 +144,10 @@ def train(
         [], "--control", help="An arm name: also train gold only for as many steps as that arm ran (per seed)"
     ),
     seeds: str = typer.Option("1,2,3", help="Training seeds"),
+    gold_arm: bool = typer.Option(
+        True, "--gold-arm/--no-gold-arm", help="Train the gold-only arm too (off: only the named arms, e.g. when the "
+        "gold-only runs of these seeds are in an earlier JSON)"
+    ),
     config: Path = typer.Option(REPO / "configs" / "semeval.cfg", help="Training config"),
     batch_size: int = typer.Option(16, help="Sentences per batch"),
     learn_rate: float = typer.Option(1e-4, help="Peak learning rate"),
@@ -160,7 +164,7 @@ def train(
     for path in (gold_path, dev, test):
         if not path.exists():
             raise typer.BadParameter(f"{path} is missing: run `python bench/downstream.py splits` first")
-    arms: Dict[str, List[str]] = {"gold": []}
+    arms: Dict[str, List[str]] = {"gold": []} if gold_arm else {}
     for item in arm:
         name, sep, files = item.partition("=")
         paths = [f for f in files.split(",") if f]
