@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 W=bench/work/ds
 P=.venv/bin/python
-# 150 + 150 steps (not the 500 + 500 default): about 2 s a step on this machine
+# 150 + 150 steps (not the 500 + 500 default): 1.1–2.6 s a step on this machine
 PT="--stage1-steps 150 --stage2-steps 150 --head-only-steps 20 --seed 0 --no-progress"
 MINED=bench/results/artifacts/semeval-10pct/train.spacy
 [ -f $W/gold-1pct.spacy ] || $P bench/downstream.py splits
