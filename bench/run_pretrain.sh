@@ -12,6 +12,7 @@ P=.venv/bin/python
 # 150 + 150 steps (not the 500 + 500 default): 1.1–2.6 s a step on this machine
 PT="--stage1-steps 150 --stage2-steps 150 --head-only-steps 20 --seed 0 --no-progress"
 MINED=bench/results/artifacts/semeval-10pct/train.spacy
+ARMS_1PCT="--encoder-arm pt-gold=$W/pretrain/gold-1pct/encoder --encoder-arm pt-gold-pool=$W/pretrain/gold-pool-1pct/encoder"
 [ -f $W/gold-1pct.spacy ] || $P bench/downstream.py splits
 echo "start explain $(date)"
 $P -m spacy_mbre explain $W/gold-1pct.spacy $W/pretrain/explain-1pct --schema semeval --no-progress
@@ -27,10 +28,10 @@ echo "start downstream 1 % $(date)"
 # seed 1 with the gold-only arm (a check that it reproduces the gold-only seed 1 of
 # bench/results/downstream_gold-1pct.json, whose seeds 2 and 3 are then reused), then the pre-trained arms alone
 $P bench/downstream.py train --gold gold-1pct --seeds 1 --fixed-steps 0 \
-  --encoder-arm pt-gold=$W/pretrain/gold-1pct/encoder --encoder-arm pt-gold-pool=$W/pretrain/gold-pool-1pct/encoder \
+  $ARMS_1PCT \
   --out bench/results/downstream_gold-1pct_pretrain_s1.json
 $P bench/downstream.py train --gold gold-1pct --seeds "${SEEDS_1PCT:-1,2,3}" --fixed-steps 0 --no-gold-arm \
-  --encoder-arm pt-gold=$W/pretrain/gold-1pct/encoder --encoder-arm pt-gold-pool=$W/pretrain/gold-pool-1pct/encoder \
+  $ARMS_1PCT \
   --out bench/results/downstream_gold-1pct_pretrain.json
 echo "start downstream 10 % $(date)"
 $P bench/downstream.py train --gold gold-10pct --seeds "${SEEDS_10PCT:-3,1,2}" --fixed-steps 0 \
