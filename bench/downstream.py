@@ -28,6 +28,7 @@ Every run writes its metrics under ``--work``; a rerun skips finished runs, so
 the benchmark can be interrupted and resumed. Commands (see BENCHMARKS.md):
 
     python bench/downstream.py splits
+    python bench/downstream.py extend-pool --n-extra 500 --name pool-b   # a second pool, disjoint from all
     python bench/downstream.py train --gold gold-1pct
     python bench/downstream.py train --gold gold-1pct --arm clf=bench/work/ds/mine/clf-1pct/train.spacy
     python bench/downstream.py train --gold gold-1pct --encoder-arm pt=bench/work/ds/pretrain/gold-1pct/encoder
@@ -85,6 +86,46 @@ def splits(
     print(json.dumps({k: (v if not isinstance(v, dict) else v["docs"]) for k, v in summary.items()}))
 
 
+@app.command("extend-pool")
+def extend_pool(
+    work: Path = typer.Option(WORK, help="Work directory (from `splits`)"),
+    n_extra: int = typer.Option(500, help="Sentences in the extra pool"),
+    name: str = typer.Option("pool-b", help="Name of the extra pool (writes NAME.spacy)"),
+    seed: int = typer.Option(0, help="The seed `splits` ran with"),
+    n_dev: int = typer.Option(500, help="The dev size `splits` ran with"),
+    n_pool: int = typer.Option(500, help="The pool size `splits` ran with"),
+    ks: str = typer.Option("5:gold-1pct,45:gold-10pct", help="The gold sets `splits` wrote"),
+) -> None:
+    """Write a second pool: the next sentences of the shuffle that no gold set, dev or pool holds.
+
+    `splits` is left as it was (dev, pool and gold sets keep their sentences), so
+    every arm trained so far stays comparable; the extra pool is mined like the
+    first and its training view added as one more extra file.
+    """
+    import spacy
+
+    from spacy_mbre.data.readers.corpus import read_docs, write_docs
+    from spacy_mbre.data.schema import load_schema
+    from spacy_mbre.training.fewshot import split_docs
+
+    docs = list(read_docs(work / "train-all.spacy", spacy.blank("en")))
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    rest_ids = sorted(order[n_dev + n_pool :])
+    rest = [docs[i] for i in rest_ids]
+    taken = set()
+    for item in ks.split(","):
+        split = split_docs(rest, load_schema("semeval"), k=int(item.split(":")[0]), seed=seed, pool_size=1)
+        taken.update(rest_ids[i] for i in split.fewshot)
+    extra = [i for i in order[n_dev + n_pool :] if i not in taken][:n_extra]
+    if len(extra) < n_extra:
+        raise typer.BadParameter(f"Only {len(extra)} sentences are left outside dev, pool and the gold sets.")
+    write_docs([docs[i] for i in extra], work / f"{name}.spacy")
+    summary = {"name": name, "docs": len(extra), "excluded_gold": len(taken), "first_ids": extra[:5]}
+    (work / f"{name}.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary))
+
+
 def _train(config: Path, out_dir: Path, gold: Path, dev: Path, extra: List[str], seed: int,
            schedule: List[str], encoder: Optional[str] = None) -> Optional[float]:
     """Run ``spacy train`` unless ``out_dir`` holds a finished run; returns its seconds (None if skipped)."""
@@ -110,8 +151,8 @@ def _train(config: Path, out_dir: Path, gold: Path, dev: Path, extra: List[str],
     return seconds
 
 
-def _steps_run(out_dir: Path) -> Dict[str, Optional[int]]:
-    """Parse spaCy's console log: the last step and the step of the best dev score."""
+def _steps_run(out_dir: Path) -> Dict[str, Optional[float]]:
+    """The last step and the step of the best dev score (from spaCy's console log) and that score (0–1)."""
     log = out_dir.parent / f"{out_dir.name}.log"
     last = best = None
     best_score = -1.0
@@ -123,7 +164,10 @@ def _steps_run(out_dir: Path) -> Dict[str, Optional[int]]:
                 last = step
                 if score > best_score:
                     best, best_score = step, score
-    return {"last_step": last, "best_step": best}
+    meta = out_dir / "model-best" / "meta.json"
+    if meta.exists():  # the dev score at full precision (the log rounds it to two digits)
+        best_score = json.loads(meta.read_text()).get("performance", {}).get("rel_semeval_macro_f", best_score)
+    return {"last_step": last, "best_step": best, "best_dev": best_score if best is not None else None}
 
 
 def _evaluate(model: Path, test: Path, metrics: Path, tag: str) -> Dict[str, Any]:
@@ -225,13 +269,15 @@ def train(
                      "micro_f": mean_sd([100 * r["micro_f"] for r in mine]),
                      "steps": mean_sd([r["last_step"] or 0 for r in mine]),
                      "best_step": mean_sd([r["best_step"] or 0 for r in mine]),
+                     "best_dev": mean_sd([100 * (r["best_dev"] or 0) for r in mine]),
                      "train_seconds": mean_sd([r["train_seconds"] for r in mine])})
-    print(f"| arm ({gold}) | seeds | official macro-F1 | micro-F1 | steps run | best step | train s |")
-    print("|---|---|---|---|---|---|---|")
+    print(f"| arm ({gold}) | seeds | official macro-F1 | micro-F1 | dev score | steps run | best step | train s |")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         m, u = row["macro_f"], row["micro_f"]
         print(f"| {row['arm']} | {m['n']} | {m['mean']:.2f} ± {m['sd']:.2f} | {u['mean']:.2f} ± {u['sd']:.2f} | "
-              f"{row['steps']['mean']:.0f} | {row['best_step']['mean']:.0f} | {row['train_seconds']['mean']:.0f} |")
+              f"{row['best_dev']['mean']:.2f} | {row['steps']['mean']:.0f} | {row['best_step']['mean']:.0f} | "
+              f"{row['train_seconds']['mean']:.0f} |")
     meta = run_meta(gold=str(gold_path), dev=str(dev), test=str(test), arms=arms, encoders=encoders, seeds=seeds,
                     config=str(config),
                     batch_size=batch_size, learn_rate=learn_rate, warmup=warmup, eval_every=eval_every,
