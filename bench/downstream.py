@@ -108,7 +108,10 @@ def extend_pool(
     from spacy_mbre.data.schema import load_schema
     from spacy_mbre.training.fewshot import split_docs
 
-    docs = list(read_docs(work / "train-all.spacy", spacy.blank("en")))
+    train = work / "train-all.spacy"
+    if not train.exists():
+        raise typer.BadParameter(f"{train} is missing: run `python bench/downstream.py splits` first")
+    docs = list(read_docs(train, spacy.blank("en")))
     order = list(range(len(docs)))
     random.Random(seed).shuffle(order)
     rest_ids = sorted(order[n_dev + n_pool :])
