@@ -38,7 +38,7 @@ import random
 import re
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import typer
 from benchlib import REPO, mean_sd, run_cli, run_meta
@@ -46,6 +46,28 @@ from benchlib import REPO, mean_sd, run_cli, run_meta
 WORK = REPO / "bench" / "work" / "ds"
 DATA = REPO.parent / "shared" / "data" / "semeval2010_task8"
 app = typer.Typer(add_completion=False, no_args_is_help=True)
+
+
+def _layout(docs: List[Any], seed: int, n_dev: int, n_pool: int, ks: str) -> Tuple[List[int], Dict[str, Any]]:
+    """The seeded order of the training docs (dev first, then the pool) and each few-shot gold set.
+
+    RETURNS (Tuple[List[int], Dict[str, Any]]): the shuffled doc indices, and per
+        gold set name its k, its doc indices and its per-class counts, drawn with
+        ``fewshot``'s sampler from the docs after dev and pool.
+    """
+    from spacy_mbre.data.schema import load_schema
+    from spacy_mbre.training.fewshot import split_docs
+
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    rest_ids = sorted(order[n_dev + n_pool :])
+    rest = [docs[i] for i in rest_ids]
+    gold: Dict[str, Any] = {}
+    for item in ks.split(","):
+        k, name = item.split(":")
+        split = split_docs(rest, load_schema("semeval"), k=int(k), seed=seed, pool_size=1)
+        gold[name] = (int(k), [rest_ids[i] for i in split.fewshot], split.counts)
+    return order, gold
 
 
 @app.command("splits")
@@ -60,8 +82,6 @@ def splits(
     import spacy
 
     from spacy_mbre.data.readers.corpus import read_docs, write_docs
-    from spacy_mbre.data.schema import load_schema
-    from spacy_mbre.training.fewshot import split_docs
 
     work.mkdir(parents=True, exist_ok=True)
     train, test = work / "train-all.spacy", work / "test.spacy"
@@ -70,18 +90,15 @@ def splits(
     if not test.exists():
         run_cli(["convert", "semeval", str(DATA / "TEST_FILE_FULL.TXT"), str(test), "--schema", "semeval"])
     docs = list(read_docs(train, spacy.blank("en")))
-    order = list(range(len(docs)))
-    random.Random(seed).shuffle(order)
-    dev_ids, pool_ids, rest_ids = order[:n_dev], order[n_dev : n_dev + n_pool], sorted(order[n_dev + n_pool :])
+    order, gold = _layout(docs, seed, n_dev, n_pool, ks)
+    dev_ids, pool_ids = order[:n_dev], order[n_dev : n_dev + n_pool]
     write_docs([docs[i] for i in dev_ids], work / "dev.spacy")
     write_docs([docs[i] for i in pool_ids], work / "pool.spacy")
-    rest = [docs[i] for i in rest_ids]
-    summary: Dict[str, Any] = {"seed": seed, "dev": len(dev_ids), "pool": len(pool_ids), "rest": len(rest)}
-    for item in ks.split(","):
-        k, name = item.split(":")
-        split = split_docs(rest, load_schema("semeval"), k=int(k), seed=seed, pool_size=1)
-        write_docs([rest[i] for i in split.fewshot], work / f"{name}.spacy")
-        summary[name] = {"k": int(k), "docs": len(split.fewshot), "counts": split.counts}
+    summary: Dict[str, Any] = {"seed": seed, "dev": len(dev_ids), "pool": len(pool_ids),
+                               "rest": len(order) - n_dev - n_pool}
+    for name, (k, ids, counts) in gold.items():
+        write_docs([docs[i] for i in ids], work / f"{name}.spacy")
+        summary[name] = {"k": k, "docs": len(ids), "counts": counts}
     (work / "splits.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps({k: (v if not isinstance(v, dict) else v["docs"]) for k, v in summary.items()}))
 
@@ -105,21 +122,13 @@ def extend_pool(
     import spacy
 
     from spacy_mbre.data.readers.corpus import read_docs, write_docs
-    from spacy_mbre.data.schema import load_schema
-    from spacy_mbre.training.fewshot import split_docs
 
     train = work / "train-all.spacy"
     if not train.exists():
         raise typer.BadParameter(f"{train} is missing: run `python bench/downstream.py splits` first")
     docs = list(read_docs(train, spacy.blank("en")))
-    order = list(range(len(docs)))
-    random.Random(seed).shuffle(order)
-    rest_ids = sorted(order[n_dev + n_pool :])
-    rest = [docs[i] for i in rest_ids]
-    taken = set()
-    for item in ks.split(","):
-        split = split_docs(rest, load_schema("semeval"), k=int(item.split(":")[0]), seed=seed, pool_size=1)
-        taken.update(rest_ids[i] for i in split.fewshot)
+    order, gold = _layout(docs, seed, n_dev, n_pool, ks)
+    taken = {i for _, ids, _ in gold.values() for i in ids}
     extra = [i for i in order[n_dev + n_pool :] if i not in taken][:n_extra]
     if len(extra) < n_extra:
         raise typer.BadParameter(f"Only {len(extra)} sentences are left outside dev, pool and the gold sets.")
