@@ -21,6 +21,11 @@ The protocol, fixed before any arm is run:
   (no extra) is there unless ``--no-gold-arm``. ``--encoder-arm NAME=ENCODER_DIR[,extra.spacy]``
   trains gold (+ extras) on another encoder, e.g. one written by
   ``python -m spacy_mbre pretrain`` (``--components.mbre_relations.model.name``).
+  ``--self-train-arm NAME=POOL`` runs S2ynRE two-stage self-training on the
+  unlabelled pool (``python -m spacy_mbre self-train --checkpoint best``:
+  the gold arm's dev-selected models of ``--teacher-seeds`` label the pool
+  with soft labels, a student trains on it, then on gold, each stage
+  converged and dev-selected; ``--st-iterations`` T).
   A compute-matched control trains gold only for as many steps as the named
   arm ran (``--control ARM``).
 
@@ -32,6 +37,7 @@ the benchmark can be interrupted and resumed. Commands (see BENCHMARKS.md):
     python bench/downstream.py train --gold gold-1pct
     python bench/downstream.py train --gold gold-1pct --arm clf=bench/work/ds/mine/clf-1pct/train.spacy
     python bench/downstream.py train --gold gold-1pct --encoder-arm pt=bench/work/ds/pretrain/gold-1pct/encoder
+    python bench/downstream.py train --gold gold-10pct --no-gold-arm --self-train-arm st=bench/work/ds/pool.spacy
 """
 import json
 import random
@@ -141,16 +147,32 @@ def extend_pool(
 def _train(config: Path, out_dir: Path, gold: Path, dev: Path, extra: List[str], seed: int,
            schedule: List[str], encoder: Optional[str] = None) -> Optional[float]:
     """Run ``spacy train`` unless ``out_dir`` holds a finished run; returns its seconds (None if skipped)."""
-    done = out_dir / "train_seconds"
-    if done.exists():
-        return float(done.read_text())
-    log = out_dir.parent / f"{out_dir.name}.log"
-    out_dir.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(out_dir),
            "--paths.train", str(gold), "--paths.dev", str(dev), "--paths.extra", json.dumps(extra),
            "--system.seed", str(seed), *schedule]
     if encoder is not None:
         cmd += ["--components.mbre_relations.model.name", encoder]
+    return _run_logged(cmd, out_dir)
+
+
+def _self_train(config: Path, out_dir: Path, gold: Path, dev: Path, pool: Path, teachers: List[Path], seed: int,
+                iterations: int, schedule: List[str]) -> Optional[float]:
+    """Run S2ynRE two-stage ``self-train`` (every step dev-selected: ``--checkpoint best``) unless ``out_dir``
+    holds a finished run; its final student is ``out_dir/model-last``. Returns its seconds."""
+    cmd = [sys.executable, "-m", "spacy_mbre", "self-train", str(config), str(gold), str(pool), str(out_dir),
+           "--mode", "two-stage", "-T", str(iterations), "--seed", str(seed), "--dev", str(dev),
+           "--checkpoint", "best", "--no-progress", *[a for t in teachers for a in ("--teacher-model", str(t))],
+           *schedule]
+    return _run_logged(cmd, out_dir)
+
+
+def _run_logged(cmd: List[str], out_dir: Path) -> Optional[float]:
+    """Run ``cmd`` with its output in ``out_dir``'s log unless ``out_dir`` holds a finished run; returns the seconds."""
+    done = out_dir / "train_seconds"
+    if done.exists():
+        return float(done.read_text())
+    log = out_dir.parent / f"{out_dir.name}.log"
+    out_dir.mkdir(parents=True, exist_ok=True)
     import subprocess
     import time
 
@@ -163,9 +185,13 @@ def _train(config: Path, out_dir: Path, gold: Path, dev: Path, extra: List[str],
     return seconds
 
 
-def _steps_run(out_dir: Path) -> Dict[str, Optional[float]]:
-    """The last step and the step of the best dev score (from spaCy's console log) and that score (0–1)."""
+def _steps_run(out_dir: Path, model: str = "model-best") -> Dict[str, Optional[float]]:
+    """The steps run, the step of the best dev score (from spaCy's console log) and that score (0–1).
+
+    A self-training log holds one table per training run: the steps are summed over them, the best step and
+    score are the last run's (the final student's), whose selected model is ``out_dir/model``."""
     log = out_dir.parent / f"{out_dir.name}.log"
+    total = 0
     last = best = None
     best_score = -1.0
     if log.exists():
@@ -173,13 +199,17 @@ def _steps_run(out_dir: Path) -> Dict[str, Optional[float]]:
             m = re.match(r"\s*(\d+)\s+(\d+)\s+[\d.]+\s+.*?([\d.]+)\s*$", line)
             if m:
                 step, score = int(m.group(2)), float(m.group(3))
+                if step == 0 and last is not None:  # a new training run's table
+                    total += last
+                    best, best_score = None, -1.0
                 last = step
                 if score > best_score:
                     best, best_score = step, score
-    meta = out_dir / "model-best" / "meta.json"
+    meta = out_dir / model / "meta.json"
     if meta.exists():  # the dev score at full precision (the log rounds it to two digits)
         best_score = json.loads(meta.read_text()).get("performance", {}).get("rel_semeval_macro_f", best_score)
-    return {"last_step": last, "best_step": best, "best_dev": best_score if best is not None else None}
+    return {"last_step": None if last is None else total + last, "best_step": best,
+            "best_dev": best_score if best is not None else None}
 
 
 def _evaluate(model: Path, test: Path, metrics: Path, tag: str) -> Dict[str, Any]:
@@ -196,6 +226,12 @@ def train(
         [], "--encoder-arm", help="NAME=ENCODER_DIR[,file.spacy,...]: gold (+ these files) on another encoder (e.g. "
         "`pretrain`'s encoder/); repeatable"
     ),
+    self_train_arm: List[str] = typer.Option(
+        [], "--self-train-arm", help="NAME=pool.spacy: S2ynRE two-stage self-training on that unlabelled pool, "
+        "teachers = the gold arm's model-best of --teacher-seeds, every step dev-selected; repeatable"
+    ),
+    teacher_seeds: str = typer.Option("1,2,3", help="Seeds of the gold-only runs that teach --self-train-arm"),
+    st_iterations: int = typer.Option(1, help="Iterations T of --self-train-arm"),
     control: List[str] = typer.Option(
         [], "--control", help="An arm name: also train gold only for as many steps as that arm ran (per seed)"
     ),
@@ -236,6 +272,16 @@ def train(
         arms[name] = [str(Path(p).resolve()) for p in paths]
         encoders[name] = str(Path(encoder).resolve())
     runs_dir = work / "runs" / gold
+    pools: Dict[str, Path] = {}
+    for item in self_train_arm:
+        name, sep, pool = item.partition("=")
+        if not sep or not Path(pool).is_file() or name in arms:
+            raise typer.BadParameter(f"--self-train-arm takes a new NAME=existing.spacy, got {item!r}")
+        pools[name] = Path(pool).resolve()
+    teachers = [runs_dir / f"gold-s{s}" / "model-best" for s in teacher_seeds.split(",")] if pools else []
+    for teacher in teachers:
+        if not teacher.is_dir():
+            raise typer.BadParameter(f"--self-train-arm: no teacher {teacher}; train the gold arm of that seed first")
     runs: List[Dict[str, Any]] = []
 
     def schedule(steps: int, stop: int) -> List[str]:
@@ -248,7 +294,7 @@ def train(
     def record(name: str, seed: int, tag: str, which: str, seconds: Optional[float]) -> None:
         out_dir = runs_dir / tag
         headline = _evaluate(out_dir / which, test, runs_dir / f"{tag}.{which}.test.json", tag)
-        runs.append({"arm": name, "seed": seed, "model": which, **_steps_run(out_dir),
+        runs.append({"arm": name, "seed": seed, "model": which, **_steps_run(out_dir, which),
                      "train_seconds": float((out_dir / "train_seconds").read_text()),
                      **{k: headline[k] for k in ("semeval_macro_f", "micro_f", "micro_p", "micro_r")}})
 
@@ -258,6 +304,11 @@ def train(
             seconds = _train(config, runs_dir / tag, gold_path, dev, extra, seed, schedule(max_steps, patience),
                              encoder=encoders.get(name))
             record(name, seed, tag, "model-best", seconds)
+        for name, pool in pools.items():
+            tag = f"{name}-s{seed}"
+            seconds = _self_train(config, runs_dir / tag, gold_path, dev, pool, teachers, seed, st_iterations,
+                                  schedule(max_steps, patience))
+            record(name, seed, tag, "model-last", seconds)  # the final student: its last run's model-best
         for name in control:
             steps = _steps_run(runs_dir / f"{name}-s{seed}")["last_step"]
             if not steps:
@@ -290,7 +341,9 @@ def train(
         print(f"| {row['arm']} | {m['n']} | {m['mean']:.2f} ± {m['sd']:.2f} | {u['mean']:.2f} ± {u['sd']:.2f} | "
               f"{row['best_dev']['mean']:.2f} | {row['steps']['mean']:.0f} | {row['best_step']['mean']:.0f} | "
               f"{row['train_seconds']['mean']:.0f} |")
-    meta = run_meta(gold=str(gold_path), dev=str(dev), test=str(test), arms=arms, encoders=encoders, seeds=seeds,
+    meta = run_meta(gold=str(gold_path), dev=str(dev), test=str(test), arms=arms, encoders=encoders,
+                    self_train={n: str(p) for n, p in pools.items()}, teachers=[str(t) for t in teachers],
+                    st_iterations=st_iterations, seeds=seeds,
                     config=str(config),
                     batch_size=batch_size, learn_rate=learn_rate, warmup=warmup, eval_every=eval_every,
                     patience=patience, max_steps=max_steps, fixed_steps=fixed_steps)

@@ -52,6 +52,14 @@ def self_train_cli(
         None, "--pool-steps",
         help="Training steps of the two-stage student on the pool (default: the config's training.max_steps)",
     ),
+    checkpoint: str = typer.Option(
+        "last", "--checkpoint",
+        help=(
+            "Which model of each training run is carried on (teacher, stage-2 start, final student): last "
+            "(model-last) or best (model-best: the best score on --dev among the evaluations every "
+            "training.eval_frequency steps)"
+        ),
+    ),
     dev_path: Optional[Path] = typer.Option(
         None, "--dev",
         help="Dev docs for spaCy's evaluation during training (default: the gold docs)",
@@ -94,6 +102,7 @@ def self_train_cli(
         overrides=overrides,
         pool_overrides=pool_overrides,
         teachers=list(teacher_model),
+        checkpoint=checkpoint,
     )
     trainer = SelfTrainer(
         config_path, gold_path, pool_path, output_dir, settings, dev_path=dev_path, printer=Printer(), progress=progress

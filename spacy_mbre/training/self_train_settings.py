@@ -11,6 +11,7 @@ from ..errors import ConfigError
 TWO_STAGE = "two-stage"
 MIXED = "mixed"
 MODES = (TWO_STAGE, MIXED)
+CHECKPOINTS = ("last", "best")
 PSEUDO = "pseudo"
 RUN_FILE = "run.json"
 
@@ -30,6 +31,10 @@ class SelfTrainSettings:
         student's training on the pool (stage 1), e.g. its step count.
     teachers (List[Path]): Already trained gold models to use as the first
         iteration's teachers instead of training ``n_teachers`` new ones.
+    checkpoint (str): Which model of each training run is carried on (as
+        teacher, stage-2 starting point or final student): "last"
+        (``model-last``) or "best" (``model-best``: the best dev score among
+        spaCy's evaluations, every ``training.eval_frequency`` steps).
     """
 
     mode: str = TWO_STAGE
@@ -40,11 +45,14 @@ class SelfTrainSettings:
     overrides: Dict[str, Any] = field(default_factory=dict)
     pool_overrides: Dict[str, Any] = field(default_factory=dict)
     teachers: List[Path] = field(default_factory=list)
+    checkpoint: str = "last"
 
     def validate(self) -> None:
         """RAISES (ConfigError): A setting is out of range."""
         if self.mode not in MODES:
             raise ConfigError(f"self-training: mode must be one of {MODES}, got {self.mode!r}.")
+        if self.checkpoint not in CHECKPOINTS:
+            raise ConfigError(f"self-training: checkpoint must be one of {CHECKPOINTS}, got {self.checkpoint!r}.")
         if self.iterations < 1:
             raise ConfigError(f"self-training: iterations must be >= 1, got {self.iterations}.")
         if not self.teachers and self.n_teachers < 1:

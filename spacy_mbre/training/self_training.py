@@ -21,6 +21,9 @@ schedule and logging), each in its own directory of ``output_dir``; a step
 writes ``step.json`` when it is done, so a rerun after a crash skips finished
 steps and redoes the interrupted one from its start. The final model is
 copied to ``output_dir/model-last`` and a summary to ``output_dir/self_train.json``.
+With ``checkpoint="best"``, every step carries on its ``model-best`` (the best
+score on the dev docs) instead of its ``model-last``: the teachers it trains,
+the stage-1 student that stage 2 fine-tunes, and the final student.
 
 This module holds the run (:class:`SelfTrainer`); the settings and the plan
 are in :mod:`.self_train_settings`, the pool labelling in :mod:`.pool_labels`,
@@ -43,7 +46,17 @@ from ..errors import ConfigError
 from .pool_labels import average_scores, label_pool
 from .progress import duration as _duration
 from .progress import eta_seconds
-from .self_train_settings import MIXED, MODES, PSEUDO, RUN_FILE, TWO_STAGE, SelfTrainSettings, pool_slice, step_names
+from .self_train_settings import (
+    CHECKPOINTS,
+    MIXED,
+    MODES,
+    PSEUDO,
+    RUN_FILE,
+    TWO_STAGE,
+    SelfTrainSettings,
+    pool_slice,
+    step_names,
+)
 from .spacy_train import train_model
 from .steps import check_run_settings, run_step
 
@@ -136,7 +149,10 @@ class SelfTrainer:
     def _train(self, name: str, overrides: Dict[str, Any], init_from: Optional[Path] = None) -> Path:
         def run(directory: Path) -> Dict[str, Any]:
             train_model(self.config_path, directory, overrides, init_from=init_from, component=self.settings.component)
-            return {"model": str(directory / "model-last"), "overrides": overrides}
+            model = directory / f"model-{self.settings.checkpoint}"
+            if not model.is_dir():
+                raise ConfigError(f"self-training: {name} wrote no {model.name} in {directory}.")
+            return {"model": str(model), "overrides": overrides}
 
         return Path(self._step(name, run)["model"])
 
@@ -174,6 +190,7 @@ class SelfTrainer:
             "mode": s.mode,
             "n_teachers": s.n_teachers,
             "teachers": [str(t) for t in s.teachers],
+            "checkpoint": s.checkpoint,
             "iterations": s.iterations,
             "seed": s.seed,
             "component": s.component,
@@ -240,6 +257,7 @@ class SelfTrainer:
 
 
 __all__ = [
+    "CHECKPOINTS",
     "MIXED",
     "MODES",
     "PSEUDO",

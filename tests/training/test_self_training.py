@@ -64,6 +64,7 @@ def test_pool_slice(n, t, T, expected):
         (SelfTrainSettings(iterations=0), "iterations"),
         (SelfTrainSettings(n_teachers=0), "n_teachers"),
         (SelfTrainSettings(teachers=[Path("/nonexistent/model")]), "no component"),
+        (SelfTrainSettings(checkpoint="middle"), "checkpoint must be"),
     ],
 )
 def test_settings_are_checked(settings, match):
@@ -101,6 +102,29 @@ def test_steps_show_progress(semeval_docbin, tmp_path, capsys):
     assert "teacher-0: done in an earlier run" in out and "steps done" not in out
 
 
+@pytest.mark.parametrize("checkpoint", ["last", "best"])
+def test_training_steps_carry_on_the_chosen_checkpoint(semeval_docbin, tmp_path, monkeypatch, checkpoint):
+    written = []
+
+    def fake_train(config_path, output_dir, overrides, **kwargs):
+        names = ["model-last", "model-best"] if overrides.get("system.seed") == 1 else ["model-last"]
+        for name in names:
+            (output_dir / name).mkdir(parents=True)
+        written.append(output_dir)
+        return output_dir / "model-last"
+
+    monkeypatch.setattr("spacy_mbre.training.self_training.train_model", fake_train)
+    settings = SelfTrainSettings(checkpoint=checkpoint)
+    trainer = SelfTrainer(CONFIG, semeval_docbin, semeval_docbin, tmp_path / "out", settings, progress=False)
+    model = trainer._train("teacher-0", {"system.seed": 1})
+    assert model == tmp_path / "out" / "teacher-0" / f"model-{checkpoint}"
+    if checkpoint == "best":  # a run that wrote no model-best is named, not carried on as something else
+        with pytest.raises(ConfigError, match="teacher-1 wrote no model-best"):
+            trainer._train("teacher-1", {"system.seed": 2})
+    else:
+        assert trainer._train("teacher-1", {"system.seed": 2}).name == "model-last"
+
+
 def test_missing_files_are_named(semeval_docbin, tmp_path):
     with pytest.raises(ConfigError, match="no pool file"):
         SelfTrainer(CONFIG, semeval_docbin, tmp_path / "pool.spacy", tmp_path / "out", SelfTrainSettings())
@@ -113,6 +137,9 @@ def test_resume_with_other_settings_is_refused(semeval_docbin, tmp_path):
     SelfTrainer(CONFIG, semeval_docbin, semeval_docbin, out, SelfTrainSettings(seed=1))._check_run()
     with pytest.raises(ConfigError, match="mode, seed"):
         SelfTrainer(CONFIG, semeval_docbin, semeval_docbin, out, SelfTrainSettings(mode=MIXED, seed=2))._check_run()
+    with pytest.raises(ConfigError, match="checkpoint"):
+        best = SelfTrainSettings(seed=1, checkpoint="best")
+        SelfTrainer(CONFIG, semeval_docbin, semeval_docbin, out, best)._check_run()
 
 
 def test_label_pool_soft(teacher, semeval_docbin):
@@ -168,8 +195,10 @@ def test_load_component_weights(teacher, semeval_docbin):
 @pytest.mark.parametrize("mode", [TWO_STAGE, MIXED])
 def test_self_train_command_and_resume(semeval_docbin, teacher, tmp_path, mode):
     out = tmp_path / mode
+    # Two-stage carries on each run's model-best, mixed its model-last (the default).
+    checkpoint = "best" if mode == TWO_STAGE else "last"
     args = ["self-train", str(CONFIG), str(semeval_docbin), str(semeval_docbin), str(out), "--mode", mode,
-            "--teacher-model", str(teacher), "-T", "2", "--pool-steps", "2", *TINY_ARGS]
+            "--teacher-model", str(teacher), "-T", "2", "--pool-steps", "2", "--checkpoint", checkpoint, *TINY_ARGS]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     summary = srsly.read_json(out / "self_train.json")
@@ -181,6 +210,7 @@ def test_self_train_command_and_resume(semeval_docbin, teacher, tmp_path, mode):
     else:
         assert steps == ["iter-1/label", "iter-1/mixed", "iter-2/label", "iter-2/mixed"]
         assert summary["steps"][1]["overrides"]["paths.extra"] == [str(out / "iter-1" / "label" / "pool.spacy")]
+    assert all(s["model"].endswith(f"model-{checkpoint}") for s in summary["steps"] if "model" in s)
     # Iteration 1 labels half the pool, iteration 2 all of it.
     assert [s["docs"] for s in summary["steps"] if s["step"].endswith("label")] == [6, 12]
     assert spacy.load(out / "model-last").get_pipe("mbre_relations").labels
