@@ -6,19 +6,11 @@
 # about the candidates it adds. The downstream arm then trains gold + round 2's training view over SEEDS, converged
 # and dev-selected like every arm of bench/downstream.py. Run bench/run_10pct_p85.sh first.
 #   SEEDS=1,2,3 bash bench/run_10pct_iterate.sh      (finished steps and runs are skipped on a rerun)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-W=bench/work/ds
-P=.venv/bin/python
-SEEDS=${SEEDS:-1,2,3}
-THREADS=${THREADS:-2}
-OVR="--training.max_steps 2000 --training.eval_frequency 25 --training.patience 200 --training.batcher.size 16 \
-  --training.optimizer.learn_rate.warmup_steps 20 --training.optimizer.learn_rate.initial_rate 1e-4 \
-  --training.optimizer.learn_rate.total_steps 2000"
+source "$(dirname "$0")/common_10pct.sh"
 echo "start iterate $(date)"
 $P -m spacy_mbre iterate configs/semeval.cfg $W/gold-10pct.spacy $W/pool.spacy $W/iterate/clf-10pct-p85 \
   --calibration-docs $W/dev100.spacy --fewshot $W/gold-1pct.spacy \
-  --proposer-model $W/runs/gold-10pct/gold-s1/model-best --proposer-top-m 3 --proposer-min-prob 0.05 \
+  $PROPOSER \
   --rounds 2 --objective precision --target-precision 0.85 --dev $W/dev.spacy --seed 0 \
   --cache $W/mine/answers.sqlite --batch-pairs 512 --no-progress --model-arg n_threads=$THREADS $OVR
 echo "start training $(date)"

@@ -4,12 +4,7 @@
 # answered from the shared answer cache (bench/work/ds/mine/answers.sqlite, committed as
 # bench/results/artifacts/semeval-10pct/answers.sqlite): no LLM time. Run bench/run_10pct.sh first.
 #   SEEDS=1,2,3 bash bench/run_10pct_p85.sh      (finished runs are skipped on a rerun)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-W=bench/work/ds
-P=.venv/bin/python
-SEEDS=${SEEDS:-1,2,3}
-PROPOSER="--proposer classifier --proposer-model $W/runs/gold-10pct/gold-s1/model-best --proposer-top-m 3 --proposer-min-prob 0.05"
+source "$(dirname "$0")/common_10pct.sh"
 echo "start calibrate $(date)"
 $P -m spacy_mbre calibrate $W/dev100.spacy $W/mine/cal-clf-10pct-p85 --fewshot $W/gold-1pct.spacy $PROPOSER \
   --cache $W/mine/answers.sqlite --batch-pairs 512 --no-progress --model-arg n_threads=1 \

@@ -5,13 +5,8 @@
 # (default: the F1-calibrated cal-clf-10pct; cal-clf-10pct-p85 for the precision-calibrated one). The arm trains
 # gold + the first pool's training view + the second's; gold only comes from the earlier JSON (--no-gold-arm).
 #   CAL=cal-clf-10pct SEEDS=1,2,3 bash bench/run_10pct_poolb.sh   (finished runs are skipped on a rerun)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-W=bench/work/ds
-P=.venv/bin/python
-SEEDS=${SEEDS:-1,2,3}
+source "$(dirname "$0")/common_10pct.sh"
 CAL=${CAL:-cal-clf-10pct}
-THREADS=${THREADS:-2}
 case $CAL in
   cal-clf-10pct) FIRST=clf-10pct ;;
   cal-clf-10pct-p85) FIRST=clf-10pct-p85 ;;
@@ -21,7 +16,7 @@ OUT=$FIRST-poolb
 [ -f $W/pool-b.spacy ] || $P bench/downstream.py extend-pool --n-extra 500 --name pool-b
 echo "start mine pool-b ($CAL) $(date)"
 $P -m spacy_mbre mine $W/pool-b.spacy $W/mine/$OUT --fewshot $W/gold-1pct.spacy --strategy mbre \
-  --proposer classifier --proposer-model $W/runs/gold-10pct/gold-s1/model-best --proposer-top-m 3 --proposer-min-prob 0.05 \
+  $PROPOSER \
   --calibration $W/mine/$CAL/calibration.json --cache $W/mine/answers.sqlite --batch-pairs 512 --no-progress \
   --model-arg n_threads=$THREADS
 echo "start training $(date)"

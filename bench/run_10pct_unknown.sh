@@ -4,16 +4,11 @@
 # `--unknown negative` (the 194 unknown pool pairs trained as no relation) instead of the default `drop` (left out
 # of the loss; the clf-p85 arm of bench/results/downstream_gold-10pct_p85.json). Run bench/run_10pct_p85.sh first.
 #   SEEDS=1,2,3 bash bench/run_10pct_unknown.sh      (finished runs are skipped on a rerun)
-set -euo pipefail
-cd "$(dirname "$0")/.."
-W=bench/work/ds
-P=.venv/bin/python
-SEEDS=${SEEDS:-1,2,3}
-PROPOSER="--proposer classifier --proposer-model $W/runs/gold-10pct/gold-s1/model-best --proposer-top-m 3 --proposer-min-prob 0.05"
+source "$(dirname "$0")/common_10pct.sh"
 echo "start mine $(date)"
 $P -m spacy_mbre mine $W/pool.spacy $W/mine/clf-10pct-p85-unkneg --fewshot $W/gold-1pct.spacy --strategy mbre $PROPOSER \
   --calibration $W/mine/cal-clf-10pct-p85/calibration.json --cache $W/mine/answers.sqlite --batch-pairs 512 \
-  --unknown negative --no-progress --model-arg n_threads=2
+  --unknown negative --no-progress --model-arg n_threads=$THREADS
 # How many of the pool pairs the default view leaves out (unknown) carry a relation in the pool's hidden gold.
 $P - <<'PY'
 import spacy

@@ -104,13 +104,10 @@ def test_steps_show_progress(semeval_docbin, tmp_path, capsys):
 
 @pytest.mark.parametrize("checkpoint", ["last", "best"])
 def test_training_steps_carry_on_the_chosen_checkpoint(semeval_docbin, tmp_path, monkeypatch, checkpoint):
-    written = []
-
     def fake_train(config_path, output_dir, overrides, **kwargs):
         names = ["model-last", "model-best"] if overrides.get("system.seed") == 1 else ["model-last"]
         for name in names:
             (output_dir / name).mkdir(parents=True)
-        written.append(output_dir)
         return output_dir / "model-last"
 
     monkeypatch.setattr("spacy_mbre.training.self_training.train_model", fake_train)
