@@ -6,16 +6,21 @@ covers only the start of the pool). This script reads several ``mine``
 output directories made from the same pool file, keeps the first N docs
 that every run has (or ``--n-docs``), and reports for each run, on exactly
 those docs: the mined labels' micro P/R/F1 against the pool's hidden gold,
-the LLM questions, the LLM seconds and the classifier proposer's seconds
-(both summed from the journal's per-doc accounting) and the LLM seconds
-relative to the run named by ``--baseline``.
+the proposer's recall (``proposed_r``: the share of gold labels whose option
+was asked in a yes/no question; 1.0 for binary prompting, which asks them all),
+the LLM questions, the prompt tokens the LLM evaluated (cached prefixes not
+counted; unlike seconds, independent of the threads and of the load), the LLM
+seconds and the classifier proposer's seconds (all summed from the journal's
+per-doc accounting) and the LLM seconds relative to the run named by
+``--baseline``. Answers served from the answer cache count 0 tokens and 0 s:
+compare costs with the run that asked the questions.
 
     python bench/mining_compare.py --pool bench/work/ds/pool.spacy \\
         --run clf=bench/work/ds/mine/clf-1pct --run binary=bench/work/ds/mine/binary-n30 --baseline binary
 """
 import json
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import typer
 from benchlib import REPO, print_table, run_meta
@@ -29,6 +34,24 @@ def _journal(directory: Path) -> Dict[int, Dict[str, Any]]:
                 entry = json.loads(line)
                 entries[int(entry["i"])] = entry
     return entries
+
+
+def _proposed(gold_doc: Any, pairs: List[Dict[str, Any]], loaded: Any) -> Tuple[int, int]:
+    """(gold labels whose option was asked in a yes/no question, gold labels) of one doc: the proposer's recall."""
+    from spacy_mbre.data.relations import get_relations
+
+    asked = {tuple(p["pair"]): {b["option"] for b in p.get("bin", [])} for p in pairs}
+    hit = total = 0
+    for relation in get_relations(gold_doc, source="gold"):
+        if relation.label == loaded.no_relation:
+            continue
+        total += 1
+        head, tail = (relation.head.start, relation.head.end), (relation.tail.start, relation.tail.end)
+        for reverse, key in ((False, head + tail), (True, tail + head)):
+            if key in asked and loaded.option_for(relation.label, reverse=reverse).name in asked[key]:
+                hit += 1
+                break
+    return hit, total
 
 
 def main(
@@ -69,15 +92,20 @@ def main(
             gold = [relation_to_record(r) for r in get_relations(gold_doc, source="gold")]
             items.append((Prepared(i, mined_doc, gold), data["journal"][i]["relations"]))
         scores = (score_mined(items, loaded) or {}).get("micro", {})
+        proposed = [_proposed(gold_doc, data["journal"][i]["mining"]["pairs"], loaded)
+                    for i, gold_doc in enumerate(gold_docs[:n])]
         stats: Dict[str, float] = {}
         for i in range(n):
             for stage, counts in data["journal"][i]["stats"].items():
                 kind = "classifier" if stage == "classifier" else "llm"
                 stats[f"{kind}_seconds"] = stats.get(f"{kind}_seconds", 0.0) + float(counts.get("seconds", 0.0))
                 stats["questions"] = stats.get("questions", 0.0) + float(counts.get("prompts", 0.0))
+                stats["tokens"] = stats.get("tokens", 0.0) + float(counts.get("evaluated_tokens", 0.0))
+        n_gold = sum(total for _, total in proposed)
         rows.append({"run": name, "docs": n, "p": scores.get("p"), "r": scores.get("r"), "f1": scores.get("f1"),
+                     "proposed_r": sum(hit for hit, _ in proposed) / n_gold if n_gold else None,
                      "mined": sum(len(data["journal"][i]["relations"]) for i in range(n)),
-                     "questions": int(stats.get("questions", 0)),
+                     "questions": int(stats.get("questions", 0)), "tokens": int(stats.get("tokens", 0)),
                      "llm_s": stats.get("llm_seconds", 0.0), "llm_s_per_pair": stats.get("llm_seconds", 0.0) / n,
                      "classifier_s": stats.get("classifier_seconds", 0.0), "vs_baseline": None})
     if baseline is not None:
@@ -86,8 +114,8 @@ def main(
             raise typer.BadParameter(f"--baseline {baseline!r} is not a run with LLM seconds")
         for row in rows:
             row["vs_baseline"] = row["llm_s"] / base["llm_s"]
-    print_table(rows, ["run", "docs", "p", "r", "f1", "mined", "questions", "llm_s", "llm_s_per_pair", "classifier_s",
-                       "vs_baseline"])
+    print_table(rows, ["run", "docs", "p", "r", "f1", "proposed_r", "mined", "questions", "tokens", "llm_s",
+                       "llm_s_per_pair", "classifier_s", "vs_baseline"])
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = run_meta(pool=str(pool), runs={k: str(v["dir"]) for k, v in runs.items()}, n_docs=n, baseline=baseline)
     out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
