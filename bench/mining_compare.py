@@ -37,7 +37,13 @@ def _journal(directory: Path) -> Dict[int, Dict[str, Any]]:
 
 
 def _proposed(gold_doc: Any, pairs: List[Dict[str, Any]], loaded: Any) -> Tuple[int, int]:
-    """(gold labels whose option was asked in a yes/no question, gold labels) of one doc: the proposer's recall."""
+    """Count one doc's gold labels whose option was asked in a yes/no question (the proposer's recall).
+
+    gold_doc (Doc): The pool doc with its gold relations.
+    pairs (List[Dict[str, Any]]): The doc's mining records from the journal (``mining.pairs``).
+    loaded (Schema): The schema (its options and no-relation label).
+    RETURNS (Tuple[int, int]): (gold labels asked about, gold labels).
+    """
     from spacy_mbre.data.relations import get_relations
 
     asked = {tuple(p["pair"]): {b["option"] for b in p.get("bin", [])} for p in pairs}
@@ -92,7 +98,7 @@ def main(
             gold = [relation_to_record(r) for r in get_relations(gold_doc, source="gold")]
             items.append((Prepared(i, mined_doc, gold), data["journal"][i]["relations"]))
         scores = (score_mined(items, loaded) or {}).get("micro", {})
-        proposed = [_proposed(gold_doc, data["journal"][i]["mining"]["pairs"], loaded)
+        proposed = [_proposed(gold_doc, data["journal"][i].get("mining", {}).get("pairs", []), loaded)
                     for i, gold_doc in enumerate(gold_docs[:n])]
         stats: Dict[str, float] = {}
         for i in range(n):
