@@ -36,28 +36,23 @@ def _journal(directory: Path) -> Dict[int, Dict[str, Any]]:
     return entries
 
 
-def _proposed(gold_doc: Any, pairs: List[Dict[str, Any]], loaded: Any) -> Tuple[int, int]:
+def _proposed(mined_doc: Any, gold_doc: Any, pairs: List[Dict[str, Any]], loaded: Any) -> Tuple[int, int]:
     """Count one doc's gold labels whose option was asked in a yes/no question (the proposer's recall).
 
+    mined_doc (Doc): The mined doc (its candidate pairs).
     gold_doc (Doc): The pool doc with its gold relations.
     pairs (List[Dict[str, Any]]): The doc's mining records from the journal (``mining.pairs``).
-    loaded (Schema): The schema (its options and no-relation label).
-    RETURNS (Tuple[int, int]): (gold labels asked about, gold labels).
+    loaded (Schema): The schema.
+    RETURNS (Tuple[int, int]): (gold labels asked about, gold labels of the schema).
     """
-    from spacy_mbre.data.relations import get_relations
+    from spacy_mbre.data.relations import get_pairs, get_relations
+    from spacy_mbre.pairs.options import gold_options
 
+    relations = [r for r in get_relations(gold_doc, source="gold") if r.label in loaded]
     asked = {tuple(p["pair"]): {b["option"] for b in p.get("bin", [])} for p in pairs}
-    hit = total = 0
-    for relation in get_relations(gold_doc, source="gold"):
-        if relation.label == loaded.no_relation:
-            continue
-        total += 1
-        head, tail = (relation.head.start, relation.head.end), (relation.tail.start, relation.tail.end)
-        for reverse, key in ((False, head + tail), (True, tail + head)):
-            if key in asked and loaded.option_for(relation.label, reverse=reverse).name in asked[key]:
-                hit += 1
-                break
-    return hit, total
+    hit = sum(len(gold_options(mined_doc, pair, loaded, relations) & asked.get(pair.key, set()))
+              for pair in get_pairs(mined_doc))
+    return hit, len(relations)
 
 
 def main(
@@ -98,8 +93,8 @@ def main(
             gold = [relation_to_record(r) for r in get_relations(gold_doc, source="gold")]
             items.append((Prepared(i, mined_doc, gold), data["journal"][i]["relations"]))
         scores = (score_mined(items, loaded) or {}).get("micro", {})
-        proposed = [_proposed(gold_doc, data["journal"][i].get("mining", {}).get("pairs", []), loaded)
-                    for i, gold_doc in enumerate(gold_docs[:n])]
+        proposed = [_proposed(mined_doc, gold_doc, data["journal"][i].get("mining", {}).get("pairs", []), loaded)
+                    for i, (gold_doc, mined_doc) in enumerate(zip(gold_docs[:n], mined_docs))]
         stats: Dict[str, float] = {}
         for i in range(n):
             for stage, counts in data["journal"][i]["stats"].items():

@@ -10,11 +10,15 @@ source "$(dirname "$0")/common_10pct.sh"
 N=200
 MB="--strategy mbre --proposer groups --cache $W/mine/answers.sqlite --batch-pairs $N --no-progress \
   --model-arg n_threads=$THREADS"
+# train_arm NAME MINE_DIR: gold-10pct + that mining run's training view, converged and dev-selected, SEEDS.
+train_arm() {
+  echo "start training ($1) $(date)"
+  $P bench/downstream.py train --gold gold-10pct --seeds "$SEEDS" --fixed-steps 0 --no-gold-arm \
+    --arm "$1=$W/mine/$2/train.spacy" --out "bench/results/downstream_gold-10pct_$1.json"
+}
 echo "start mine (paper M-BRe, theta 0.01) $(date)"
 $P -m spacy_mbre mine $W/pool.spacy $W/mine/mbre-paper-n$N --fewshot $W/gold-1pct.spacy --limit $N $MB
-echo "start training (paper M-BRe) $(date)"
-$P bench/downstream.py train --gold gold-10pct --seeds "$SEEDS" --fixed-steps 0 --no-gold-arm \
-  --arm mbre-paper=$W/mine/mbre-paper-n$N/train.spacy --out bench/results/downstream_gold-10pct_mbre-paper.json
+train_arm mbre-paper mbre-paper-n$N
 # The calibration of the best arm (bench/run_10pct_p85.sh) with the grouped proposer: the first 100 dev sentences
 # mined with the same examples; the most recall at precision 0.85, else the best F1.
 echo "start calibrate $(date)"
@@ -33,11 +37,7 @@ $P -m spacy_mbre mine $W/pool.spacy $W/mine/clf-10pct-p85-n$N --fewshot $W/gold-
 $P bench/mining_compare.py --pool $W/pool.spacy --run mbre-paper=$W/mine/mbre-paper-n$N \
   --run mbre-cal=$W/mine/mbre-cal-n$N --run clf-p85=$W/mine/clf-10pct-p85-n$N --run clf-f1=$W/mine/clf-10pct \
   --baseline mbre-paper --out bench/results/mining_compare_10pct_n$N.json
-echo "start training (calibrated M-BRe) $(date)"
-$P bench/downstream.py train --gold gold-10pct --seeds "$SEEDS" --fixed-steps 0 --no-gold-arm \
-  --arm mbre-cal=$W/mine/mbre-cal-n$N/train.spacy --out bench/results/downstream_gold-10pct_mbre-cal.json
+train_arm mbre-cal mbre-cal-n$N
 # The best arm's decision restricted to the same 200 sentences: gold + mined with the same pool size.
-echo "start training (classifier proposer, precision-calibrated, same 200 sentences) $(date)"
-$P bench/downstream.py train --gold gold-10pct --seeds "$SEEDS" --fixed-steps 0 --no-gold-arm \
-  --arm clf-p85-n200=$W/mine/clf-10pct-p85-n$N/train.spacy --out bench/results/downstream_gold-10pct_clf-p85-n200.json
+train_arm clf-p85-n$N clf-10pct-p85-n$N
 echo "done $(date)"
