@@ -21,11 +21,14 @@ The protocol, fixed before any arm is run:
   (no extra) is there unless ``--no-gold-arm``. ``--encoder-arm NAME=ENCODER_DIR[,extra.spacy]``
   trains gold (+ extras) on another encoder, e.g. one written by
   ``python -m spacy_mbre pretrain`` (``--components.mbre_relations.model.name``).
-  ``--self-train-arm NAME=POOL`` runs S2ynRE two-stage self-training on the
-  unlabelled pool (``python -m spacy_mbre self-train --checkpoint best``:
-  the gold arm's dev-selected models of ``--teacher-seeds`` label the pool
-  with soft labels, a student trains on it, then on gold, each stage
-  converged and dev-selected; ``--st-iterations`` T).
+  ``--self-train-arm NAME=POOL[,POOL2]`` runs S2ynRE two-stage self-training on the
+  unlabelled pool(s) (``python -m spacy_mbre self-train --checkpoint best``:
+  the dev-selected models of ``--teacher-seeds`` of the arm ``--st-teacher-arm``
+  (default the gold arm) label the pool with soft labels, a student trains on
+  it, then on gold (+ the ``--st-gold-extra`` files, e.g. the verified labels'
+  training views), each stage converged and dev-selected; ``--st-iterations`` T).
+  With a mined arm's models as teachers and its training views in the gold
+  stage this is the combination of self-training and verified labels.
   A compute-matched control trains gold only for as many steps as the named
   arm ran (``--control ARM``).
 
@@ -38,6 +41,7 @@ the benchmark can be interrupted and resumed. Commands (see BENCHMARKS.md):
     python bench/downstream.py train --gold gold-1pct --arm clf=bench/work/ds/mine/clf-1pct/train.spacy
     python bench/downstream.py train --gold gold-1pct --encoder-arm pt=bench/work/ds/pretrain/gold-1pct/encoder
     python bench/downstream.py train --gold gold-10pct --no-gold-arm --self-train-arm st=bench/work/ds/pool.spacy
+    bash bench/run_10pct_combo.sh   # --st-teacher-arm, --st-gold-extra and two pools: self-training + verified
 """
 import json
 import random
@@ -166,6 +170,27 @@ def _self_train(config: Path, out_dir: Path, gold: Path, dev: Path, pool: Path, 
     return _run_logged(cmd, out_dir)
 
 
+def _merged(directory: Path, gold_files: List[Path], pool_files: List[Path]) -> Tuple[Path, Path]:
+    """The self-training inputs as one gold and one pool file: the file itself when there is one, else the
+    files' docs in order, written to ``directory`` (user data kept: training views keep their weights).
+
+    RETURNS (Tuple[Path, Path]): The gold and pool paths."""
+    import spacy
+
+    from spacy_mbre.data.readers.doc_files import read_docs, write_docs
+
+    merged = []
+    for kind, files in (("gold", gold_files), ("pool", pool_files)):
+        if len(files) == 1:
+            merged.append(files[0])
+            continue
+        target = directory / f"{kind}.spacy"  # rewritten every time, so it always holds these files
+        nlp = spacy.blank("en")
+        write_docs([doc for path in files for doc in read_docs(path, nlp)], target)
+        merged.append(target)
+    return merged[0], merged[1]
+
+
 def _run_logged(cmd: List[str], out_dir: Path) -> Optional[float]:
     """Run ``cmd`` with its output in ``out_dir``'s log unless ``out_dir`` holds a finished run; returns the seconds."""
     done = out_dir / "train_seconds"
@@ -227,10 +252,18 @@ def train(
         "`pretrain`'s encoder/); repeatable"
     ),
     self_train_arm: List[str] = typer.Option(
-        [], "--self-train-arm", help="NAME=pool.spacy: S2ynRE two-stage self-training on that unlabelled pool, "
-        "teachers = the gold arm's model-best of --teacher-seeds, every step dev-selected; repeatable"
+        [], "--self-train-arm", help="NAME=pool.spacy[,pool2.spacy]: S2ynRE two-stage self-training on those "
+        "unlabelled pools, teachers = --st-teacher-arm's model-best of --teacher-seeds, every step dev-selected; "
+        "repeatable"
     ),
-    teacher_seeds: str = typer.Option("1,2,3", help="Seeds of the gold-only runs that teach --self-train-arm"),
+    teacher_seeds: str = typer.Option("1,2,3", help="Seeds of the runs that teach --self-train-arm"),
+    st_teacher_arm: str = typer.Option(
+        "gold", help="The arm (a finished run name in --work/runs/<gold>) whose models teach --self-train-arm"
+    ),
+    st_gold_extra: str = typer.Option(
+        "", help="Comma-separated .spacy files added to gold in --self-train-arm's gold stage (e.g. the training "
+        "views of verified labels)"
+    ),
     st_iterations: int = typer.Option(1, help="Iterations T of --self-train-arm"),
     control: List[str] = typer.Option(
         [], "--control", help="An arm name: also train gold only for as many steps as that arm ran (per seed)"
@@ -272,16 +305,23 @@ def train(
         arms[name] = [str(Path(p).resolve()) for p in paths]
         encoders[name] = str(Path(encoder).resolve())
     runs_dir = work / "runs" / gold
-    pools: Dict[str, Path] = {}
+    pools: Dict[str, List[Path]] = {}
     for item in self_train_arm:
-        name, sep, pool = item.partition("=")
-        if not sep or not Path(pool).is_file() or name in arms:
-            raise typer.BadParameter(f"--self-train-arm takes a new NAME=existing.spacy, got {item!r}")
-        pools[name] = Path(pool).resolve()
-    teachers = [runs_dir / f"gold-s{s}" / "model-best" for s in teacher_seeds.split(",")] if pools else []
+        name, sep, files = item.partition("=")
+        paths = [Path(f) for f in files.split(",") if f]
+        if not sep or not paths or not all(p.is_file() for p in paths) or name in arms:
+            raise typer.BadParameter(f"--self-train-arm takes a new NAME=existing.spacy[,...], got {item!r}")
+        pools[name] = [p.resolve() for p in paths]
+    gold_extra = [Path(f).resolve() for f in st_gold_extra.split(",") if f]
+    for path in gold_extra:
+        if not path.is_file():
+            raise typer.BadParameter(f"--st-gold-extra: no file {path}")
+    teachers = ([runs_dir / f"{st_teacher_arm}-s{s}" / "model-best" for s in teacher_seeds.split(",")]
+                if pools else [])
     for teacher in teachers:
         if not teacher.is_dir():
-            raise typer.BadParameter(f"--self-train-arm: no teacher {teacher}; train the gold arm of that seed first")
+            raise typer.BadParameter(f"--self-train-arm: no teacher {teacher}; train the arm {st_teacher_arm!r} of "
+                                     "that seed first")
     runs: List[Dict[str, Any]] = []
 
     def schedule(steps: int, stop: int) -> List[str]:
@@ -304,9 +344,10 @@ def train(
             seconds = _train(config, runs_dir / tag, gold_path, dev, extra, seed, schedule(max_steps, patience),
                              encoder=encoders.get(name))
             record(name, seed, tag, "model-best", seconds)
-        for name, pool in pools.items():
+        for name, pool_files in pools.items():
             tag = f"{name}-s{seed}"
-            seconds = _self_train(config, runs_dir / tag, gold_path, dev, pool, teachers, seed, st_iterations,
+            st_gold, pool = _merged(runs_dir / f"{name}-inputs", [gold_path, *gold_extra], pool_files)
+            seconds = _self_train(config, runs_dir / tag, st_gold, dev, pool, teachers, seed, st_iterations,
                                   schedule(max_steps, patience))
             record(name, seed, tag, "model-last", seconds)  # the final student: its last run's model-best
         for name in control:
@@ -342,7 +383,8 @@ def train(
               f"{row['best_dev']['mean']:.2f} | {row['steps']['mean']:.0f} | {row['best_step']['mean']:.0f} | "
               f"{row['train_seconds']['mean']:.0f} |")
     meta = run_meta(gold=str(gold_path), dev=str(dev), test=str(test), arms=arms, encoders=encoders,
-                    self_train={n: str(p) for n, p in pools.items()}, teachers=[str(t) for t in teachers],
+                    self_train={n: [str(p) for p in ps] for n, ps in pools.items()},
+                    st_gold_extra=[str(p) for p in gold_extra], teachers=[str(t) for t in teachers],
                     st_iterations=st_iterations, seeds=seeds,
                     config=str(config),
                     batch_size=batch_size, learn_rate=learn_rate, warmup=warmup, eval_every=eval_every,

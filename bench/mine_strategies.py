@@ -9,6 +9,7 @@ run. Writes everything to JSON.
 
     python bench/mine_strategies.py --schema semeval --n-pairs 50
     python bench/mine_strategies.py --schema redocred --n-pairs 16 --model-arg n_ctx=16384
+    bash bench/run_redocred_clf.sh   # the classifier proposer (strategy clf) on the same 16 Re-DocRED pairs
 
 Data: SemEval-2010 Task 8 training file (one pair per sentence; the few-shot
 examples and the pool are disjoint training sentences) or Re-DocRED dev
@@ -25,10 +26,17 @@ example each) is a 12,962-token prompt: it needs ``--model-arg
 n_ctx=16384`` and is very slow on CPU (BENCHMARKS.md §1). The data directory
 defaults to the repository's sibling ``shared/data``; pass ``--data`` to
 point elsewhere.
+
+Strategy ``clf`` is issue 16's classifier proposer: ``mine --strategy mbre
+--proposer classifier`` with a trained ``mbre_relations`` pipeline
+(``--proposer-model``, e.g. trained on ``fewshot.spacy``; ``--prepare-only``
+writes the data first, and ``--dev-size`` a held-out ``dev.spacy`` of sentences
+in neither the few-shot set nor the pool, for its model selection) and the
+paper's Label Decision.
 """
 import json
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import spacy
 import typer
@@ -76,6 +84,35 @@ def labelled_pool(pool: Path, out: Path, schema: str, n_pairs: int) -> int:
     return len(chosen)
 
 
+def held_out_dev(converted: Path, taken: List[Path], out: Path, n_docs: int, seed: int) -> int:
+    """Write a dev split for training a proposer: ``n_docs`` sentences (seeded
+    draw) of ``converted`` whose text is in none of the ``taken`` files.
+
+    converted (Path): All converted docs. taken (List[Path]): The few-shot set
+        and the pool. out (Path): The dev file (.spacy). n_docs (int): Its size.
+    seed (int): The draw's seed.
+    RETURNS (int): The number of docs written.
+    """
+    import random
+
+    nlp = spacy.blank("en")
+    used = {doc.text for path in taken for doc in read_docs(path, nlp)}
+    free = [doc for doc in read_docs(converted, nlp) if doc.text not in used]
+    random.Random(seed).shuffle(free)
+    write_docs(free[:n_docs], out)
+    return len(free[:n_docs])
+
+
+def strategy_args(strategy: str, proposer_model: Optional[Path], top_m: int, min_prob: float) -> List[str]:
+    """RETURNS (List[str]): The ``mine`` options of a strategy (``clf``: the classifier proposer)."""
+    if strategy != "clf":
+        return ["--strategy", strategy]
+    if proposer_model is None or not proposer_model.is_dir():
+        raise typer.BadParameter(f"strategy clf needs --proposer-model, a trained pipeline (got {proposer_model})")
+    return ["--strategy", "mbre", "--proposer", "classifier", "--proposer-model", str(proposer_model),
+            "--proposer-top-m", str(top_m), "--proposer-min-prob", str(min_prob)]
+
+
 def main(
     schema: str = typer.Option("semeval", help="semeval or redocred"),
     n_pairs: int = typer.Option(50, help="Pairs mined per strategy (the same pairs for every strategy)"),
@@ -90,6 +127,11 @@ def main(
         False,
         help="Use a strategy's finished report.json from an earlier run of the same settings instead of mining again",
     ),
+    proposer_model: Optional[Path] = typer.Option(None, help="Strategy clf: the trained mbre_relations pipeline"),
+    proposer_top_m: int = typer.Option(3, help="Strategy clf: options proposed per pair"),
+    proposer_min_prob: float = typer.Option(0.05, help="Strategy clf: minimum probability of a proposed option"),
+    prepare_only: bool = typer.Option(False, help="Write the data (converted, few-shot, pool, groups) and stop"),
+    dev_size: int = typer.Option(0, help="Also write dev.spacy: this many held-out sentences (for a proposer)"),
 ) -> None:
     """Mine the same pairs with each strategy and compare quality and cost."""
     fmt, rel_path = SOURCES[schema]
@@ -111,6 +153,11 @@ def main(
         pool = selected
     groups = work / "groups.json"
     run_cli(["group", schema, str(groups), "--seed", str(seed)])
+    if dev_size:
+        n_dev = held_out_dev(converted, [fewshot, work / "pool.spacy"], work / "dev.spacy", dev_size, seed)
+        print(f"Wrote {n_dev} held-out sentences to {work / 'dev.spacy'}")
+    if prepare_only:
+        return
     model_args = model_flags(model_arg)
     results: Dict[str, Any] = {}
     for strategy in strategies.split(","):
@@ -122,7 +169,9 @@ def main(
                 results[strategy] = {"report": report, "command_seconds": None}
                 continue
         seconds = run_cli(["mine", str(pool), str(mined), "--schema", schema, "--groups", str(groups),
-                           "--fewshot", str(fewshot), "--strategy", strategy, "--limit", str(n_pairs),
+                           "--fewshot", str(fewshot),
+                           *strategy_args(strategy, proposer_model, proposer_top_m, proposer_min_prob),
+                           "--limit", str(n_pairs),
                            "--seed", str(seed), "--no-progress", *model_args])
         report = read_report(mined)
         results[strategy] = {"report": report, "command_seconds": seconds}
@@ -159,7 +208,8 @@ def main(
     print_table(rows, header)
     out = out or REPO / "bench" / "results" / f"mine_strategies_{schema}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    meta = run_meta(schema=schema, n_pairs=n_pairs, k=k, seed=seed)
+    meta = run_meta(schema=schema, n_pairs=n_pairs, k=k, seed=seed, proposer_model=str(proposer_model),
+                    proposer_top_m=proposer_top_m, proposer_min_prob=proposer_min_prob)
     out.write_text(json.dumps({"meta": meta, "rows": rows, "reports": {s: r["report"] for s, r in results.items()}},
                               indent=2))
     print(f"Wrote {out}")
