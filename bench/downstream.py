@@ -184,7 +184,7 @@ def _merged(directory: Path, gold_files: List[Path], pool_files: List[Path]) -> 
         if len(files) == 1:
             merged.append(files[0])
             continue
-        target = directory / f"{kind}.spacy"  # rewritten every time, so it always holds these files
+        target = directory / f"{kind}.spacy"  # rewritten on every invocation, so it always holds these files
         nlp = spacy.blank("en")
         write_docs([doc for path in files for doc in read_docs(path, nlp)], target)
         merged.append(target)
@@ -316,6 +316,8 @@ def train(
     for path in gold_extra:
         if not path.is_file():
             raise typer.BadParameter(f"--st-gold-extra: no file {path}")
+    st_inputs = {name: _merged(runs_dir / f"{name}-inputs", [gold_path, *gold_extra], files)
+                 for name, files in pools.items()}
     teachers = ([runs_dir / f"{st_teacher_arm}-s{s}" / "model-best" for s in teacher_seeds.split(",")]
                 if pools else [])
     for teacher in teachers:
@@ -344,9 +346,8 @@ def train(
             seconds = _train(config, runs_dir / tag, gold_path, dev, extra, seed, schedule(max_steps, patience),
                              encoder=encoders.get(name))
             record(name, seed, tag, "model-best", seconds)
-        for name, pool_files in pools.items():
+        for name, (st_gold, pool) in st_inputs.items():
             tag = f"{name}-s{seed}"
-            st_gold, pool = _merged(runs_dir / f"{name}-inputs", [gold_path, *gold_extra], pool_files)
             seconds = _self_train(config, runs_dir / tag, st_gold, dev, pool, teachers, seed, st_iterations,
                                   schedule(max_steps, patience))
             record(name, seed, tag, "model-last", seconds)  # the final student: its last run's model-best

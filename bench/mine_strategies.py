@@ -35,6 +35,7 @@ in neither the few-shot set nor the pool, for its model selection) and the
 paper's Label Decision.
 """
 import json
+import random
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -93,8 +94,6 @@ def held_out_dev(converted: Path, taken: List[Path], out: Path, n_docs: int, see
     seed (int): The draw's seed.
     RETURNS (int): The number of docs written.
     """
-    import random
-
     nlp = spacy.blank("en")
     used = {doc.text for path in taken for doc in read_docs(path, nlp)}
     free = [doc for doc in read_docs(converted, nlp) if doc.text not in used]

@@ -2,7 +2,8 @@
 # Issue 17, item 1: configs/semeval.cfg on the full SemEval-2010 training set, as docs/classifier.md describes it
 # (800 training sentences held out as dev with seed 0, the other 7,200 trained on; the config's own schedule:
 # 700 steps of 32 sentences, about 3 epochs, a dev evaluation every 175 steps), model-best scored on the 2,717
-# test sentences with the official macro-F1. One run per seed in SEEDS; finished runs are skipped on a rerun.
+# test sentences with the official macro-F1 (bench/results/semeval_full_s<SEED>.test.json). One run per seed in
+# SEEDS; finished runs are skipped on a rerun.
 #   SEEDS=1 bash bench/run_semeval_full.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,11 +31,12 @@ PY
 fi
 for SEED in ${SEEDS//,/ }; do
   OUT=$W/semeval-s$SEED
-  if [ ! -f $OUT.test.json ]; then
+  RESULT=bench/results/semeval_full_s$SEED.test.json
+  if [ ! -f $RESULT ]; then
     echo "start seed $SEED $(date)"
     $P -m spacy train configs/semeval.cfg --output $OUT --paths.train $W/train.spacy --paths.dev $W/dev.spacy \
       --system.seed $SEED > $OUT.log 2>&1
-    $P -m spacy_mbre evaluate $OUT/model-best $W/test.spacy $OUT.test.json --label semeval-full-s$SEED
+    $P -m spacy_mbre evaluate $OUT/model-best $W/test.spacy $RESULT --label semeval-full-s$SEED
   fi
 done
 echo "done $(date)"
