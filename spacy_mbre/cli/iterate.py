@@ -47,6 +47,10 @@ def iterate_cli(
     max_per_label: int = typer.Option(
         0, "--max-per-label", help="Training view: at most this many mined samples per label; 0 = no cap",
     ),
+    several: str = typer.Option(
+        "top", "--several", help="Training view: a pair with several kept labels: top, all or drop",
+    ),
+    weight: str = typer.Option("confidence", "--weight", help="Training view: loss weight: confidence or none"),
     dev_path: Optional[Path] = typer.Option(
         None, "--dev", help="Dev docs of spaCy's evaluation during training (default: the gold docs)",
     ),
@@ -87,7 +91,10 @@ def iterate_cli(
     settings = VerifiedSettings(
         rounds=rounds, seed=seed, component=component, overrides=parse_config_overrides(ctx.args),
         objective=objective, target_precision=target_precision,
-        policy=SamplePolicy(unknown=unknown, negatives=negatives, max_per_label=max_per_label or None),
+        policy=SamplePolicy(
+            unknown=unknown, negatives=negatives, several=several, max_per_label=max_per_label or None,
+            weight=weight,
+        ),
     )
     mining = StrategySettings(strategy="mbre", seed=seed, proposer=proposer, proposer_model=PER_ROUND,
                               proposer_top_m=proposer_top_m,

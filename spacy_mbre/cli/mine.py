@@ -145,7 +145,10 @@ def mine_cli(
     ),
     train_view: bool = typer.Option(
         True, "--train-view/--no-train-view",
-        help="Also write train.spacy: the mined docs as training data (see --unknown, --negatives, --max-per-label)",
+        help=(
+            "Also write train.spacy: the mined docs as training data (see --unknown, --negatives, --max-per-label, "
+            "--several, --weight)"
+        ),
     ),
     unknown: str = typer.Option(
         "drop", "--unknown",
@@ -164,6 +167,17 @@ def mine_cli(
     max_per_label: int = typer.Option(
         0, "--max-per-label",
         help="train.spacy: keep at most this many mined samples per label, the most confident first; 0 = no cap",
+    ),
+    several: str = typer.Option(
+        "top", "--several",
+        help=(
+            "train.spacy: a pair with several kept labels: top (its most confident label), all (every label, "
+            "sharing the target mass) or drop (left out)"
+        ),
+    ),
+    weight: str = typer.Option(
+        "confidence", "--weight",
+        help="train.spacy: loss weight of a doc: confidence (the mean score of its kept labels) or none (1.0)",
     ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar"),
 ) -> None:
@@ -202,7 +216,9 @@ def mine_cli(
         alpha=alpha,
         max_labels=max_labels,
     )
-    policy = SamplePolicy(unknown=unknown, negatives=negatives, max_per_label=max_per_label or None)
+    policy = SamplePolicy(
+        unknown=unknown, negatives=negatives, several=several, max_per_label=max_per_label or None, weight=weight,
+    )
     result = mine_files(
         input_path,
         output_dir,

@@ -109,6 +109,19 @@ def test_combined_rule_and_training_view(tmp_path, semeval_files, proposer_model
             assert key in labelled or not any(e["choice"] == "yes" for e in record["bin"])
 
 
+def test_training_view_options_reach_train_spacy(tmp_path, semeval_files, proposer_model):
+    out, report = mine(tmp_path, semeval_files, "view", "--proposer", "classifier", "--proposer-model",
+                       str(proposer_model), "--proposer-top-m", "3", "--rule", "combined", "--alpha", "0.0",
+                       "--theta", "0.5", "--several", "all", "--weight", "none")
+    view = json.loads((out / "report.json").read_text())["train_view"]
+    assert view["policy"]["several"] == "all" and view["policy"]["weight"] == "none"
+    train = list(read_docs(out / "train.spacy", spacy.blank("en")))
+    # weight "none": no confidence weight (with "confidence" it would be the judge's 0.9, see above); what
+    # "several" does to a pair is tested in tests/training/test_mined_samples.py
+    assert any(get_relations(doc) for doc in train)
+    assert all(doc.user_data.get("mbre_weight", 1.0) == 1.0 for doc in train)
+
+
 def test_proposer_must_fit_the_schema(proposer_model):
     from spacy_mbre.data.schema import load_schema
 
@@ -126,6 +139,9 @@ def test_cli_errors_are_clear(tmp_path, semeval_files):
             "--rule", "combined"]
     result = CliRunner().invoke(app, args)
     assert isinstance(result.exception, ConfigError) and "combined" in str(result.exception)
+    args = ["mine", str(semeval_files["docs"]), str(tmp_path / "x"), "--model", FAKE, "--several", "first"]
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, ConfigError) and "several" in str(result.exception)
 
 
 def test_calibrate_cross_fits_and_mine_uses_it(tmp_path, semeval_files):
