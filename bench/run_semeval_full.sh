@@ -5,12 +5,20 @@
 # test sentences with the official macro-F1 (bench/results/semeval_full_s<SEED>.test.json). One run per seed in
 # SEEDS; finished runs are skipped on a rerun.
 #   SEEDS=1 bash bench/run_semeval_full.sh
+# A tuning variant: NAME names it (runs in bench/work/full/semeval-NAME-s<SEED>, evaluations in
+# bench/results/semeval_full_NAME_s<SEED>.test.json), OVR holds its spaCy config overrides, e.g.
+#   NAME=lr5e-5 OVR="--training.optimizer.learn_rate.initial_rate 5e-5" SEEDS=1 bash bench/run_semeval_full.sh
+#   NAME=steps1400 OVR="--training.max_steps 1400 --training.patience 525" SEEDS=1 bash bench/run_semeval_full.sh
+# Choose between variants on their dev score (model-best/meta.json, the log's last column), never on the test
+# evaluations this script also writes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 P=.venv/bin/python
 W=bench/work/full
 D=../shared/data/semeval2010_task8
 SEEDS=${SEEDS:-1,2,3}
+NAME=${NAME:-}
+OVR=${OVR:-}
 mkdir -p $W
 [ -f $W/train_full.spacy ] || $P -m spacy_mbre convert semeval $D/TRAIN_FILE.TXT $W/train_full.spacy
 [ -f $W/test.spacy ] || $P -m spacy_mbre convert semeval $D/TEST_FILE_FULL.TXT $W/test.spacy
@@ -30,13 +38,14 @@ print(f"train {len(train)}, dev {len(dev)}")
 PY
 fi
 for SEED in ${SEEDS//,/ }; do
-  OUT=$W/semeval-s$SEED
-  RESULT=bench/results/semeval_full_s$SEED.test.json
+  OUT=$W/semeval${NAME:+-$NAME}-s$SEED
+  RESULT=bench/results/semeval_full${NAME:+_$NAME}_s$SEED.test.json
   if [ ! -f $RESULT ]; then
-    echo "start seed $SEED $(date)"
+    echo "start seed $SEED${NAME:+ ($NAME: $OVR)} $(date)"
+    # shellcheck disable=SC2086
     $P -m spacy train configs/semeval.cfg --output $OUT --paths.train $W/train.spacy --paths.dev $W/dev.spacy \
-      --system.seed $SEED > $OUT.log 2>&1
-    $P -m spacy_mbre evaluate $OUT/model-best $W/test.spacy $RESULT --label semeval-full-s$SEED
+      --system.seed $SEED $OVR > $OUT.log 2>&1
+    $P -m spacy_mbre evaluate $OUT/model-best $W/test.spacy $RESULT --label semeval-full${NAME:+-$NAME}-s$SEED
   fi
 done
 echo "done $(date)"
