@@ -110,9 +110,9 @@ def test_combined_rule_and_training_view(tmp_path, semeval_files, proposer_model
 
 
 def test_training_view_options_reach_train_spacy(tmp_path, semeval_files, proposer_model):
-    out, report = mine(tmp_path, semeval_files, "view", "--proposer", "classifier", "--proposer-model",
-                       str(proposer_model), "--proposer-top-m", "3", "--rule", "combined", "--alpha", "0.0",
-                       "--theta", "0.5", "--several", "all", "--weight", "none")
+    out, _ = mine(tmp_path, semeval_files, "view", "--proposer", "classifier", "--proposer-model",
+                  str(proposer_model), "--proposer-top-m", "3", "--rule", "combined", "--alpha", "0.0",
+                  "--theta", "0.5", "--several", "all", "--weight", "none")
     view = json.loads((out / "report.json").read_text())["train_view"]
     assert view["policy"]["several"] == "all" and view["policy"]["weight"] == "none"
     train = list(read_docs(out / "train.spacy", spacy.blank("en")))
