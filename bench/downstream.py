@@ -149,13 +149,17 @@ def extend_pool(
 
 
 def _train(config: Path, out_dir: Path, gold: Path, dev: Path, extra: List[str], seed: int,
-           schedule: List[str], encoder: Optional[str] = None) -> Optional[float]:
-    """Run ``spacy train`` unless ``out_dir`` holds a finished run; returns its seconds (None if skipped)."""
+           schedule: List[str], encoder: Optional[str] = None,
+           overrides: Optional[Dict[str, str]] = None) -> Optional[float]:
+    """Run ``spacy train`` unless ``out_dir`` holds a finished run; returns its seconds (None if skipped).
+    ``overrides`` are spaCy config overrides (dotted key → value) applied after the schedule."""
     cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(out_dir),
            "--paths.train", str(gold), "--paths.dev", str(dev), "--paths.extra", json.dumps(extra),
            "--system.seed", str(seed), *schedule]
     if encoder is not None:
         cmd += ["--components.mbre_relations.model.name", encoder]
+    for key, value in (overrides or {}).items():
+        cmd += [f"--{key}", value]
     return _run_logged(cmd, out_dir)
 
 
@@ -251,6 +255,10 @@ def train(
         [], "--encoder-arm", help="NAME=ENCODER_DIR[,file.spacy,...]: gold (+ these files) on another encoder (e.g. "
         "`pretrain`'s encoder/); repeatable"
     ),
+    override_arm: List[str] = typer.Option(
+        [], "--override-arm", help="NAME=key=value[;key=value...]: gold only with these spaCy config overrides "
+        "(dotted keys, e.g. components.mbre_relations.clm=true); repeatable"
+    ),
     self_train_arm: List[str] = typer.Option(
         [], "--self-train-arm", help="NAME=pool.spacy[,pool2.spacy]: S2ynRE two-stage self-training on those "
         "unlabelled pools, teachers = --st-teacher-arm's model-best of --teacher-seeds, every step dev-selected; "
@@ -304,6 +312,14 @@ def train(
             raise typer.BadParameter(f"--encoder-arm takes a new NAME=existing_dir[,existing.spacy,...], got {item!r}")
         arms[name] = [str(Path(p).resolve()) for p in paths]
         encoders[name] = str(Path(encoder).resolve())
+    overrides: Dict[str, Dict[str, str]] = {}
+    for item in override_arm:
+        name, sep, values = item.partition("=")
+        pairs = [v.partition("=") for v in values.split(";") if v]
+        if not sep or not pairs or name in arms or not all(k and s and v for k, s, v in pairs):
+            raise typer.BadParameter(f"--override-arm takes a new NAME=key=value[;key=value...], got {item!r}")
+        arms[name] = []
+        overrides[name] = {k.strip().lstrip("-"): v.strip() for k, _, v in pairs}
     runs_dir = work / "runs" / gold
     pools: Dict[str, List[Path]] = {}
     for item in self_train_arm:
@@ -344,7 +360,7 @@ def train(
         for name, extra in arms.items():
             tag = f"{name}-s{seed}"
             seconds = _train(config, runs_dir / tag, gold_path, dev, extra, seed, schedule(max_steps, patience),
-                             encoder=encoders.get(name))
+                             encoder=encoders.get(name), overrides=overrides.get(name))
             record(name, seed, tag, "model-best", seconds)
         for name, (st_gold, pool) in st_inputs.items():
             tag = f"{name}-s{seed}"
@@ -384,6 +400,7 @@ def train(
               f"{row['best_dev']['mean']:.2f} | {row['steps']['mean']:.0f} | {row['best_step']['mean']:.0f} | "
               f"{row['train_seconds']['mean']:.0f} |")
     meta = run_meta(gold=str(gold_path), dev=str(dev), test=str(test), arms=arms, encoders=encoders,
+                    overrides=overrides,
                     self_train={n: [str(p) for p in ps] for n, ps in pools.items()},
                     st_gold_extra=[str(p) for p in gold_extra], teachers=[str(t) for t in teachers],
                     st_iterations=st_iterations, seeds=seeds,

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Issue 17, item 2: SURE's candidate label markers (CLMs) against the same classifier without them, on SemEval
+# at 10 % gold and on the full training set, 3 seeds each; the (n, m) sweep over VARIANTS (top-n / bottom-m).
+#   SCOPE=10pct  bench/downstream.py's converged, dev-selected 10 % protocol (gold-10pct, the 500-sentence dev
+#                split, the same schedule and seeds as the gold-only rows of bench/results/downstream_gold-10pct.json,
+#                which are the "without" arm); CLMs start after 100 update steps (about 0.3 of the gold-only arm's
+#                best step, 342). JSON bench/results/downstream_gold-10pct_clm.json.
+#   SCOPE=full   bench/run_semeval_full.sh with NAME=clm-<n>-<m> (700 steps; the config's warm-up, 0.3 of them);
+#                the "without" arm is that script's plain runs. JSONs bench/results/semeval_full_clm-<n>-<m>_s<SEED>.test.json.
+# Finished runs are skipped on a rerun. Choose on the dev score only (the JSON's best_dev / model-best/meta.json).
+#   SCOPE=10pct VARIANTS=2-4,3-2,1-1 SEEDS=1,2,3 bash bench/run_clm.sh
+#   SCOPE=full VARIANTS=2-4 SEEDS=1,2,3 bash bench/run_clm.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+P=.venv/bin/python
+SCOPE=${SCOPE:-10pct}
+VARIANTS=${VARIANTS:-2-4,3-2,1-1}
+SEEDS=${SEEDS:-1,2,3}
+C=components.mbre_relations
+case $SCOPE in
+  10pct)
+    ARMS=()
+    for v in ${VARIANTS//,/ }; do
+      ARMS+=(--override-arm "clm-$v=$C.clm=true;$C.clm_top_n=${v%-*};$C.clm_bottom_m=${v#*-};$C.clm_warmup=100")
+    done
+    echo "start CLMs at 10 % ($VARIANTS) $(date)"
+    $P bench/downstream.py train --gold gold-10pct --seeds "$SEEDS" --fixed-steps 0 --no-gold-arm "${ARMS[@]}" \
+      --out bench/results/downstream_gold-10pct_clm.json ;;
+  full)
+    for v in ${VARIANTS//,/ }; do
+      NAME=clm-$v OVR="--$C.clm true --$C.clm_top_n ${v%-*} --$C.clm_bottom_m ${v#*-}" SEEDS=$SEEDS \
+        bash bench/run_semeval_full.sh
+    done ;;
+  *) echo "SCOPE is 10pct or full, not $SCOPE" >&2; exit 1 ;;
+esac
+echo "done $(date)"
