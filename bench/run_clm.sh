@@ -3,7 +3,8 @@
 # at 10 % gold and on the full training set, 3 seeds each; the (n, m) sweep over VARIANTS (top-n / bottom-m).
 #   SCOPE=10pct  bench/downstream.py's converged, dev-selected 10 % protocol (gold-10pct, the 500-sentence dev
 #                split, the same schedule and seeds as the gold-only rows of bench/results/downstream_gold-10pct.json,
-#                which are the "without" arm); CLMs start after 100 update steps (about 0.3 of the gold-only arm's
+#                which are the "without" arm; the start-marker representation they used is pinned, whatever the
+#                config's default); CLMs start after 100 update steps (about 0.3 of the gold-only arm's
 #                best step, 342). JSON bench/results/downstream_gold-10pct_clm.json.
 #   SCOPE=full   bench/run_semeval_full.sh with NAME=clm-<n>-<m> (700 steps; the config's warm-up, 0.3 of them);
 #                the "without" arm is that script's plain runs. JSONs bench/results/semeval_full_clm-<n>-<m>_s<SEED>.test.json.
@@ -21,7 +22,7 @@ case $SCOPE in
   10pct)
     ARMS=()
     for v in ${VARIANTS//,/ }; do
-      ARMS+=(--override-arm "clm-$v=$C.clm=true;$C.clm_top_n=${v%-*};$C.clm_bottom_m=${v#*-};$C.clm_warmup=100")
+      ARMS+=(--override-arm "clm-$v=$C.clm=true;$C.clm_top_n=${v%-*};$C.clm_bottom_m=${v#*-};$C.clm_warmup=100;$C.model.representation=start")
     done
     echo "start CLMs at 10 % ($VARIANTS) $(date)"
     $P bench/downstream.py train --gold gold-10pct --seeds "$SEEDS" --fixed-steps 0 --no-gold-arm "${ARMS[@]}" \

@@ -9,6 +9,7 @@
 # bench/results/semeval_full_NAME_s<SEED>.test.json), OVR holds its spaCy config overrides, e.g.
 #   NAME=lr5e-5 OVR="--training.optimizer.learn_rate.initial_rate 5e-5" SEEDS=1 bash bench/run_semeval_full.sh
 #   NAME=steps1400 OVR="--training.max_steps 1400 --training.patience 525" SEEDS=1 bash bench/run_semeval_full.sh
+#   NAME=startend OVR="--components.mbre_relations.model.representation start_end" SEEDS=1 bash bench/run_semeval_full.sh
 # Choose between variants on their dev score (model-best/meta.json, the log's last column), never on the test
 # evaluations this script also writes.
 set -euo pipefail

@@ -6,7 +6,7 @@ On disk (``<pipeline>/<component>/model/``) a trained model is::
     config.json            the encoder's Hugging Face config (vocabulary resized for the markers)
     tokenizer.json, vocab.txt, tokenizer_config.json, special_tokens_map.json, ...
     model.safetensors      every weight of encoder and head
-    mbre_model.json        task, markers, label count, entity types, max length
+    mbre_model.json        task, markers, label count, entity types, max length, representation
 
 ``from_disk`` rebuilds the encoder from this directory alone with
 ``AutoConfig`` / ``AutoModel.from_config`` + ``load_state_dict`` and the tokenizer
@@ -25,7 +25,7 @@ from thinc.api import PyTorchGradScaler, PyTorchShim, get_torch_default_device
 from transformers import AutoConfig, AutoModel, AutoTokenizer
 
 from .markers import MarkerFeaturizer
-from .module import DEFAULT_ENCODER, MarkerClassifierModule, build_module, resolve_encoder_name
+from .module import DEFAULT_ENCODER, START, MarkerClassifierModule, build_module, n_points, resolve_encoder_name
 
 WEIGHTS_FILE = "model.safetensors"
 META_FILE = "mbre_model.json"
@@ -69,7 +69,8 @@ class MarkerShim(PyTorchShim):
         module (MarkerClassifierModule): The torch module.
         tokenizer (Any): Its tokenizer, with the marker tokens added.
         meta (Dict[str, Any]): task, typed, max_length, clm_slots, n_labels,
-            entity_types.
+            entity_types, representation (absent in models saved before it
+            existed: "start").
         """
         self._model = module.to(get_torch_default_device())
         self.tokenizer = tokenizer
@@ -108,7 +109,9 @@ class MarkerShim(PyTorchShim):
             return self
         config = AutoConfig.from_pretrained(str(path))
         encoder = AutoModel.from_config(config)
-        module = MarkerClassifierModule(encoder, int(meta["n_labels"]), self.dropout)
+        module = MarkerClassifierModule(
+            encoder, int(meta["n_labels"]), self.dropout, n_points(meta.get("representation", START))
+        )
         device = get_torch_default_device()
         module.load_state_dict(load_file(str(path / WEIGHTS_FILE), device=str(device)))
         tokenizer = AutoTokenizer.from_pretrained(str(path))
@@ -141,7 +144,9 @@ class MarkerShim(PyTorchShim):
             meta.pop("built", None)
             config = AutoConfig.from_pretrained(tmp)
             encoder = AutoModel.from_config(config)
-            module = MarkerClassifierModule(encoder, int(meta["n_labels"]), self.dropout)
+            module = MarkerClassifierModule(
+                encoder, int(meta["n_labels"]), self.dropout, n_points(meta.get("representation", START))
+            )
             module.load_state_dict(load_safetensors_bytes(msg["weights"]))
             tokenizer = AutoTokenizer.from_pretrained(tmp)
         self.set_module(module, tokenizer, meta)

@@ -22,7 +22,7 @@ no CLMs are appended), so windows do not depend on whether CLMs are used.
 The marker tokens themselves are in :mod:`.marker_tokens`, the window in
 :mod:`.windowing`.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc, Span
@@ -43,6 +43,12 @@ from .marker_tokens import (
 )
 from .windowing import choose_window
 
+# What a relation pair's representation concatenates: the hidden states at the
+# subject-start and object-start markers, or at all four markers (PL-Marker).
+START = "start"
+START_END = "start_end"
+REPRESENTATIONS = (START, START_END)
+
 
 @dataclass
 class EncodedPair:
@@ -51,11 +57,15 @@ class EncodedPair:
     ids (List[int]): Token ids, with [CLS], markers, [SEP] and any CLMs.
     first (int): Position of the subject-start (typing: span-start) marker.
     second (int): Position of the object-start (typing: span-end) marker.
+    first_end (int): Position of the subject-end marker (relation task; -1 for typing).
+    second_end (int): Position of the object-end marker (relation task; -1 for typing).
     """
 
     ids: List[int]
     first: int
     second: int
+    first_end: int = -1
+    second_end: int = -1
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -167,13 +177,16 @@ class MarkerFeaturizer:
         if self.task == TYPING or tail is None:
             spans = [(head, ENT_START, ENT_END, "first", "second")]
         else:
-            spans = [(head, SUBJ_START, SUBJ_END, "first", None), (tail, OBJ_START, OBJ_END, "second", None)]
+            spans = [
+                (head, SUBJ_START, SUBJ_END, "first", "first_end"),
+                (tail, OBJ_START, OBJ_END, "second", "second_end"),
+            ]
         starts: Dict[int, List[Tuple[int, int, str]]] = {}
         ends: Dict[int, List[Tuple[int, int, str]]] = {}
         for span, start_marker, end_marker, start_tag, end_tag in spans:
             # Nested spans: the outer span opens first and closes last.
             starts.setdefault(span.start, []).append((-span.end, self._marker(start_marker, span), start_tag))
-            ends.setdefault(span.end - 1, []).append((-span.start, self._marker(end_marker, span), end_tag or ""))
+            ends.setdefault(span.end - 1, []).append((-span.start, self._marker(end_marker, span), end_tag))
         start_events = {i: [(tok, tag) for _, tok, tag in sorted(ev, key=lambda e: e[0])] for i, ev in starts.items()}
         end_events = {i: [(tok, tag) for _, tok, tag in sorted(ev, key=lambda e: e[0])] for i, ev in ends.items()}
         return start_events, end_events  # type: ignore[return-value]
@@ -208,7 +221,13 @@ class MarkerFeaturizer:
                     positions[tag] = len(ids)
                 ids.append(tok)
         ids.append(self.sep_id)
-        return EncodedPair(ids=ids, first=positions["first"], second=positions["second"])
+        return EncodedPair(
+            ids=ids,
+            first=positions["first"],
+            second=positions["second"],
+            first_end=positions.get("first_end", -1),
+            second_end=positions.get("second_end", -1),
+        )
 
     def with_candidates(self, encoded: EncodedPair, positive: Iterable[int], negative: Iterable[int]) -> EncodedPair:
         """Append candidate label markers (SURE) to an encoded input.
@@ -224,7 +243,7 @@ class MarkerFeaturizer:
         suffix.append(self._ids[CLM_NEG])
         suffix.extend(self._ids[label_marker(i)] for i in negative)
         suffix.append(self.sep_id)
-        return EncodedPair(ids=encoded.ids + suffix, first=encoded.first, second=encoded.second)
+        return replace(encoded, ids=encoded.ids + suffix)
 
 
 __all__ = [
@@ -234,6 +253,9 @@ __all__ = [
     "ENT_START",
     "OBJ_END",
     "OBJ_START",
+    "REPRESENTATIONS",
+    "START",
+    "START_END",
     "SUBJ_END",
     "SUBJ_START",
     "EncodedPair",

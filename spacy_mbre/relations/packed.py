@@ -25,6 +25,7 @@ class PackedInput:
     first (int): Index of the subject's solid start marker.
     groups (List[Tuple[int, int]]): Per object, the ``[start, end)`` range of
         its levitated tokens: start marker, end marker, then any CLMs.
+    first_end (int): Index of the subject's solid end marker.
     """
 
     ids: List[int]
@@ -32,6 +33,7 @@ class PackedInput:
     n_text: int
     first: int
     groups: List[Tuple[int, int]] = field(default_factory=list)
+    first_end: int = -1
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -45,6 +47,11 @@ class PackedInput:
     def seconds(self) -> List[int]:
         """RETURNS (List[int]): Index of each object's levitated start marker."""
         return [start for start, _ in self.groups]
+
+    @property
+    def second_ends(self) -> List[int]:
+        """RETURNS (List[int]): Index of each object's levitated end marker."""
+        return [start + 1 for start, _ in self.groups]
 
 
 # What the relation model takes: per-pair inputs or packed ones (not mixed).

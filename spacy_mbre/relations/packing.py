@@ -35,6 +35,7 @@ not encoded (counted in the featurizer's ``n_unfit``).
 The inputs and their attention mask are in :mod:`.packed`; this module packs
 pairs into them.
 """
+from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from spacy.tokens import Doc, Span
@@ -130,7 +131,7 @@ class LevitatedPacker:
         ids = [featurizer.cls_id]
         first_piece: Dict[int, int] = {}
         last_piece: Dict[int, int] = {}
-        first = -1
+        first = first_end = -1
         for i in range(left, right):
             if i == head.start:
                 first = len(ids)
@@ -139,6 +140,7 @@ class LevitatedPacker:
             ids.extend(words[i])
             last_piece[i] = max(len(ids) - 1, first_piece[i])
             if i == head.end - 1:
+                first_end = len(ids)
                 ids.append(featurizer.marker_id(SUBJ_END, head))
         ids.append(featurizer.sep_id)
         n_text = len(ids)
@@ -148,7 +150,9 @@ class LevitatedPacker:
             groups.append((len(ids), len(ids) + 2))
             ids.extend([featurizer.marker_id(OBJ_START, obj), featurizer.marker_id(OBJ_END, obj)])
             positions.extend([first_piece[obj.start], last_piece[obj.end - 1]])
-        return PackedInput(ids=ids, positions=positions, n_text=n_text, first=first, groups=groups)
+        return PackedInput(
+            ids=ids, positions=positions, n_text=n_text, first=first, groups=groups, first_end=first_end
+        )
 
     def with_candidates(
         self, packed: PackedInput, candidates: Sequence[Tuple[Iterable[int], Iterable[int]]]
@@ -175,7 +179,7 @@ class LevitatedPacker:
             ids.extend(suffix)
             positions.extend(range(packed.n_text, packed.n_text + len(suffix)))
             groups.append((begin, len(ids)))
-        return PackedInput(ids=ids, positions=positions, n_text=packed.n_text, first=packed.first, groups=groups)
+        return replace(packed, ids=ids, positions=positions, groups=groups)
 
 
 __all__ = [

@@ -32,7 +32,7 @@ from ..pairs.options import option_mask
 from .clm import warmup_steps
 from .inputs import Item, add_candidates, encode_items, entity_types, score_inputs
 from .loss import activate, relation_loss
-from .markers import MarkerFeaturizer
+from .markers import START, MarkerFeaturizer
 from .packing import NONE, ModelInput
 from .predictions import PairScores, chosen_options, mask_row, option_record, overwrite_types, warn_unfit
 from .serialize import ShimSerializationMixin
@@ -69,7 +69,10 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
         scorer: Optional[Callable] = None,
     ) -> None:
         """Initialise the component; see make_relation_classifier for the arguments."""
-        check_settings(task, schema, batch_size, clm, clm_top_n, clm_bottom_m, model.attrs.get("packing", NONE))
+        check_settings(
+            task, schema, batch_size, clm, clm_top_n, clm_bottom_m, model.attrs.get("packing", NONE),
+            model.attrs.get("representation", START),
+        )
         self.vocab = vocab
         self.model = model
         self.name = name

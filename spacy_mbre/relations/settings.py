@@ -6,6 +6,7 @@ from typing import Any, Dict, Optional
 from ..data.schema import RELATION, TYPING, Schema
 from ..errors import ConfigError
 from ..pairs import PairSettings
+from .markers import START
 from .packing import NONE
 
 
@@ -17,6 +18,7 @@ def check_settings(
     clm_top_n: int,
     clm_bottom_m: int,
     packing: str,
+    representation: str = START,
 ) -> None:
     """Raise ConfigError for settings that do not fit together.
 
@@ -27,6 +29,7 @@ def check_settings(
     clm_top_n (int): Positive candidates (>= 1 with clm).
     clm_bottom_m (int): Negative candidates (>= 0 with clm).
     packing (str): The model's packing mode ("none" for the typing task).
+    representation (str): The model's pair representation ("start" for the typing task).
     """
     if task not in (RELATION, TYPING):
         raise ConfigError(f"mbre_relations: task must be 'relation' or 'typing', got {task!r}.")
@@ -38,6 +41,11 @@ def check_settings(
         raise ConfigError("mbre_relations: clm_top_n must be >= 1 and clm_bottom_m >= 0.")
     if task == TYPING and packing != NONE:
         raise ConfigError('mbre_relations: packed levitated markers are for task = "relation"; use packing = "none".')
+    if task == TYPING and representation != START:
+        raise ConfigError(
+            'mbre_relations: representation = "start_end" is for task = "relation" (typing always reads its '
+            'span\'s start and end markers); use representation = "start".'
+        )
 
 
 def pair_settings(task: str, pair_options: Optional[Dict[str, Any]], text_order: bool) -> PairSettings:

@@ -55,6 +55,19 @@ def test_markers_and_positions(tokenizer, nlp):
     toks = decode(tokenizer, enc.ids)
     assert toks == ["[CLS]", "the", "[O]", "heat", "[/O]", "caused", "the", "[S]", "fire", "[/S]", ".", "[SEP]"]
     assert toks[enc.first] == "[S]" and toks[enc.second] == "[O]"
+    # The end markers, for representation = "start_end".
+    assert toks[enc.first_end] == "[/S]" and toks[enc.second_end] == "[/O]"
+
+
+def test_end_markers_of_nested_and_adjacent_spans(tokenizer, nlp):
+    doc = nlp("Paris Hilton hotel opened .")
+    feat = MarkerFeaturizer(tokenizer, task="relation", typed=False, max_length=64)
+    # The object lies inside the subject: the outer span opens first and closes last.
+    [enc] = feat.encode([(doc, doc[0:3], doc[0:1])])
+    toks = decode(tokenizer, enc.ids)
+    assert toks[enc.first] == "[S]" and toks[enc.first_end] == "[/S]"
+    assert toks[enc.second] == "[O]" and toks[enc.second_end] == "[/O]"
+    assert enc.first < enc.second < enc.second_end < enc.first_end
 
 
 def test_typed_markers_fall_back(tokenizer, nlp):
@@ -115,3 +128,4 @@ def test_clm_suffix_and_reserved_room(tokenizer, nlp):
     toks = decode(tokenizer, ext.ids)
     assert toks[len(enc) :] == [CLM_POS, "[L2]", "[L0]", CLM_NEG, "[L1]", "[SEP]"]
     assert ext.first == enc.first and ext.second == enc.second
+    assert (ext.first_end, ext.second_end) == (enc.first_end, enc.second_end) != (-1, -1)

@@ -20,6 +20,7 @@ from spacy_mbre.relations.markers import (
     CLM_POS,
     OBJ_END,
     OBJ_START,
+    SUBJ_END,
     SUBJ_START,
     MarkerFeaturizer,
     marker_tokens,
@@ -100,6 +101,9 @@ def test_pack_positions_and_markers(featurizer, tmp_path):
     tokens = featurizer.tokenizer.convert_ids_to_tokens(packed.ids)
     text = tokens[: packed.n_text]
     assert text[0] == "[CLS]" and text[-1] == "[SEP]" and text[packed.first] == SUBJ_START
+    assert text[packed.first_end] == SUBJ_END
+    assert [tokens[i] for i in packed.seconds] == [OBJ_START] * 2
+    assert [tokens[i] for i in packed.second_ends] == [OBJ_END] * 2
     assert OBJ_START not in text  # objects are not marked in the text
     assert packed.positions[: packed.n_text] == list(range(packed.n_text))
     for (start, end), obj in zip(packed.groups, (obj1, obj2)):
@@ -115,6 +119,8 @@ def test_pack_positions_and_markers(featurizer, tmp_path):
     assert tokens[start:end] == [OBJ_START, OBJ_END, CLM_POS, "[L1]", "[L2]", CLM_NEG, "[L0]"]
     assert with_clm.positions[start + 2 : end] == list(range(packed.n_text, packed.n_text + 5))
     assert with_clm.positions[start : start + 2] == packed.positions[packed.groups[0][0] : packed.groups[0][0] + 2]
+    assert with_clm.first_end == packed.first_end
+    assert [tokens[i] for i in with_clm.second_ends] == [OBJ_END] * 2
 
 
 def test_pack_splits_subjects_objects_to_fit(featurizer):
@@ -217,9 +223,63 @@ def test_round_trip(trained, tmp_path):
                 assert r1[3] == pytest.approx(r2[3], abs=1e-5)
 
 
+@pytest.mark.parametrize("packing", ["none", "subject"])
+def test_start_end_representation(packing, tmp_path):
+    """representation = "start_end" reads four marker states per pair, trains, and survives to_disk/to_bytes."""
+    fix_random_seed(0)
+    model = {"@architectures": "spacy-mbre.MarkerRelationModel.v1", "packing": packing, "representation": "start_end"}
+    nlp = make_nlp(model)
+    examples = toy_examples(nlp)
+    nlp.initialize(lambda: examples)
+    pipe = nlp.get_pipe("mbre_relations")
+    module = get_shim(pipe.model)._model
+    hidden = module.encoder.config.hidden_size
+    assert module.classifier.in_features == 4 * hidden
+    optimizer = nlp.create_optimizer()
+    optimizer.learn_rate = 1e-4
+    losses = [nlp.update(examples, sgd=optimizer)["mbre_relations"] for _ in range(3)]
+    assert losses[2] < losses[0]
+    docs = [eg.x.copy() for eg in examples]
+    scores = pipe.predict(docs)
+    assert [p.shape for p in scores.probs] == [(20, len(pipe.labels))] * 2
+    before = predictions(nlp, examples)
+    nlp.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    fresh = make_nlp(model)
+    fresh.from_bytes(nlp.to_bytes())
+    for other in (loaded, fresh):
+        shim = get_shim(other.get_pipe("mbre_relations").model)
+        assert shim.meta["representation"] == "start_end" and shim._model.n_points == 4
+        after = predictions(other, examples)
+        assert [[r[:3] for r in d] for d in after] == [[r[:3] for r in d] for d in before]
+        for d1, d2 in zip(before, after):
+            for r1, r2 in zip(d1, d2):
+                assert r1[3] == pytest.approx(r2[3], abs=1e-5)
+
+
+def test_packed_kwargs_carry_end_positions_only_with_ends(trained):
+    """Only a 4-point head gets the end markers' positions (the subject's solid one, each object's levitated one)."""
+    nlp, examples, _ = trained
+    pipe = nlp.get_pipe("mbre_relations")
+    featurizer = get_featurizer(pipe.model)
+    [x] = LevitatedPacker(featurizer).pack([(examples[0].x, examples[0].x[0:1], examples[0].x[2:3])]).inputs
+    device = get_shim(pipe.model).device
+    plain = packed_batch_to_kwargs([x], featurizer.pad_id, device, mdos=False)
+    ends = packed_batch_to_kwargs([x], featurizer.pad_id, device, mdos=False, ends=True)
+    assert "first_end" not in plain and "second_end" not in plain
+    assert ends["first_end"].tolist() == [x.first_end] and ends["second_end"].tolist() == x.second_ends
+    assert {k: v.tolist() for k, v in plain.items()} == {k: ends[k].tolist() for k in plain}
+
+
 @pytest.mark.parametrize(
     "model,config,message",
     [
+        ({"representation": "both"}, {}, "representation must be one of start, start_end"),
+        (
+            {"representation": "start_end"},
+            {"task": "typing", "schema": "crossner_ai"},
+            'representation = "start_end" is for task = "relation"',
+        ),
         ({"packing": "sentence"}, {}, "packing must be one of none, subject"),
         ({"mdos": True}, {}, 'mdos = true needs packing = "subject"'),
         ({"packing": "subject"}, {"task": "typing", "schema": "crossner_ai"}, "packed levitated markers are for task"),
