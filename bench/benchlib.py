@@ -95,13 +95,17 @@ def mean_sd(values: List[float]) -> Dict[str, Any]:
             "n": len(values)}
 
 
-def schedule_args(steps: int, batch_size: int, warmup: int, learn_rate: float) -> List[str]:
+def schedule_args(steps: int, batch_size: int, warmup: int, learn_rate: float,
+                  representation: str = "start") -> List[str]:
     """RETURNS (List[str]): spaCy config overrides for a short training run of
-    ``steps`` batches (one evaluation at the end), as command-line arguments."""
+    ``steps`` batches (one evaluation at the end), as command-line arguments,
+    with the pair representation pinned (default "start", the setting the
+    committed results were measured with, whatever the config's default)."""
     return ["--training.max_steps", str(steps), "--training.eval_frequency", str(steps),
             "--training.batcher.size", str(batch_size),
             "--training.optimizer.learn_rate.warmup_steps", str(warmup),
-            "--training.optimizer.learn_rate.initial_rate", str(learn_rate)]
+            "--training.optimizer.learn_rate.initial_rate", str(learn_rate),
+            "--components.mbre_relations.model.representation", representation]
 
 
 def semeval_test(work: Path, data: Path) -> Path:

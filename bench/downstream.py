@@ -284,6 +284,10 @@ def train(
     config: Path = typer.Option(REPO / "configs" / "semeval.cfg", help="Training config"),
     batch_size: int = typer.Option(16, help="Sentences per batch"),
     learn_rate: float = typer.Option(1e-4, help="Peak learning rate"),
+    representation: str = typer.Option(
+        "start", help="The pair representation (components.mbre_relations.model.representation) of every arm: "
+        "\"start\", the setting every committed JSON was measured with, whatever the config's default"
+    ),
     warmup: int = typer.Option(20, help="Warm-up steps"),
     eval_every: int = typer.Option(25, help="Dev evaluation every N steps"),
     patience: int = typer.Option(200, help="Stop after N steps without a better dev score"),
@@ -342,12 +346,14 @@ def train(
                                      "that seed first")
     runs: List[Dict[str, Any]] = []
 
+    pinned = ["--components.mbre_relations.model.representation", representation]
+
     def schedule(steps: int, stop: int) -> List[str]:
         return ["--training.max_steps", str(steps), "--training.eval_frequency", str(eval_every if stop else steps),
                 "--training.patience", str(stop), "--training.batcher.size", str(batch_size),
                 "--training.optimizer.learn_rate.warmup_steps", str(warmup),
                 "--training.optimizer.learn_rate.initial_rate", str(learn_rate),
-                "--training.optimizer.learn_rate.total_steps", str(max_steps)]
+                "--training.optimizer.learn_rate.total_steps", str(max_steps), *pinned]
 
     def record(name: str, seed: int, tag: str, which: str, seconds: Optional[float]) -> None:
         out_dir = runs_dir / tag
@@ -380,7 +386,7 @@ def train(
             seconds = _train(config, runs_dir / tag, gold_path, dev, [], seed, [
                 "--training.max_steps", str(fixed_steps), "--training.eval_frequency", str(fixed_steps),
                 "--training.batcher.size", str(batch_size), "--training.optimizer.learn_rate.warmup_steps", "4",
-                "--training.optimizer.learn_rate.initial_rate", "2e-4"])
+                "--training.optimizer.learn_rate.initial_rate", "2e-4", *pinned])
             record(f"gold, fixed {fixed_steps} steps (model-last)", seed, tag, "model-last", seconds)
     names = list(dict.fromkeys(r["arm"] for r in runs))
     rows = []
@@ -405,7 +411,8 @@ def train(
                     st_gold_extra=[str(p) for p in gold_extra], teachers=[str(t) for t in teachers],
                     st_iterations=st_iterations, seeds=seeds,
                     config=str(config),
-                    batch_size=batch_size, learn_rate=learn_rate, warmup=warmup, eval_every=eval_every,
+                    batch_size=batch_size, learn_rate=learn_rate, representation=representation, warmup=warmup,
+                    eval_every=eval_every,
                     patience=patience, max_steps=max_steps, fixed_steps=fixed_steps)
     out = out or REPO / "bench" / "results" / f"downstream_{gold}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
