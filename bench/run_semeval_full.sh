@@ -2,16 +2,20 @@
 # Issue 17, item 1: configs/semeval.cfg on the full SemEval-2010 training set, as docs/classifier.md describes it
 # (800 training sentences held out as dev with seed 0, the other 7,200 trained on; the config's own schedule:
 # 700 steps of 32 sentences, about 3 epochs, a dev evaluation every 175 steps), model-best scored on the 2,717
-# test sentences with the official macro-F1 (bench/results/semeval_full_s<SEED>.test.json). One run per seed in
-# SEEDS; finished runs are skipped on a rerun.
-#   SEEDS=1 bash bench/run_semeval_full.sh
-# A tuning variant: NAME names it (runs in bench/work/full/semeval-NAME-s<SEED>, evaluations in
-# bench/results/semeval_full_NAME_s<SEED>.test.json), OVR holds its spaCy config overrides, e.g.
-#   NAME=lr5e-5 OVR="--training.optimizer.learn_rate.initial_rate 5e-5" SEEDS=1 bash bench/run_semeval_full.sh
-#   NAME=steps1400 OVR="--training.max_steps 1400 --training.patience 525" SEEDS=1 bash bench/run_semeval_full.sh
-#   NAME=startend OVR="--components.mbre_relations.model.representation start_end" SEEDS=1 bash bench/run_semeval_full.sh
-# Choose between variants on their dev score (model-best/meta.json, the log's last column), never on the test
-# evaluations this script also writes.
+# test sentences with the official macro-F1 (bench/results/semeval_full[_NAME]_s<SEED>.test.json). One run per
+# seed in SEEDS; finished runs are skipped on a rerun.
+#   SEEDS=1,2,3 bash bench/run_semeval_full.sh        the config's defaults (peak 2e-4, representation start_end)
+# A variant: NAME names it (runs in bench/work/full/semeval-NAME-s<SEED>, evaluations in
+# bench/results/semeval_full_NAME_s<SEED>.test.json), OVR holds its spaCy config overrides. The committed
+# evaluations are these variants (the config's defaults are lr2e-4-startend):
+#   NAME=lr1e-4-start OVR="--training.optimizer.learn_rate.initial_rate 1e-4 --components.mbre_relations.model.representation start" SEEDS=1,2,3 bash bench/run_semeval_full.sh
+#   NAME=lr2e-4-start OVR="--training.optimizer.learn_rate.initial_rate 2e-4 --components.mbre_relations.model.representation start" SEEDS=1 bash bench/run_semeval_full.sh
+#   NAME=lr2e-4-startend OVR="--training.optimizer.learn_rate.initial_rate 2e-4 --components.mbre_relations.model.representation start_end" SEEDS=1,2,3 bash bench/run_semeval_full.sh
+# (lr1e-4-start were the plain runs under the config's earlier defaults, renamed when the defaults changed.)
+# Untried: NAME=steps1400 OVR="--training.max_steps 1400" (a longer schedule). Tabulate with
+#   python bench/semeval_full_table.py --names lr1e-4-start,lr2e-4-start,lr2e-4-startend
+# Choose between variants on their dev score (the table's dev columns, from the training logs), never on the
+# test evaluations this script also writes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 P=.venv/bin/python
