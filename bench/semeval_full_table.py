@@ -14,13 +14,12 @@ Writes bench/results/semeval_full_variants.json.
 """
 import json
 import re
-import statistics
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import typer
+from benchlib import REPO, mean_sd
 
-REPO = Path(__file__).resolve().parents[1]
 WORK = REPO / "bench" / "work" / "full"
 RESULTS = REPO / "bench" / "results"
 # An evaluation row: epoch, step, ..., REL_SEMEVAL_MACRO_F (%, two decimals), SCORE (0-1, rounded).
@@ -42,14 +41,6 @@ def dev_curve(log: Path) -> List[Tuple[int, float]]:
         if match and int(match.group(1)) > 0:
             curve.append((int(match.group(1)), float(match.group(2))))
     return curve
-
-
-def mean_sd(values: List[float]) -> Dict[str, Optional[float]]:
-    """Mean and sample sd (None for fewer than two values)."""
-    if not values:
-        return {"mean": None, "sd": None, "n": 0}
-    sd = statistics.stdev(values) if len(values) > 1 else None
-    return {"mean": statistics.fmean(values), "sd": sd, "n": len(values)}
 
 
 @app.command()
@@ -92,7 +83,7 @@ def main(
                   f"{run['test_macro_f']:.2f} |")
         test, dev = variant["test_macro_f"], variant["best_dev"]
         dev_text = f"{dev['mean']:.2f} (n={dev['n']})" if dev["mean"] is not None else "–"
-        sd = f" ± {test['sd']:.2f}" if test["sd"] is not None else ""
+        sd = f" ± {test['sd']:.2f}" if test["n"] > 1 else ""
         print(f"| {variant['name']} | mean | | | {dev_text} | **{test['mean']:.2f}{sd}** (n={test['n']}) |")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"variants": variants}, indent=2))

@@ -99,6 +99,15 @@ class MarkerShim(PyTorchShim):
         save_file(state, str(path / WEIGHTS_FILE))
         srsly.write_json(path / META_FILE, {"built": True, **self.meta})
 
+    def _empty_module(self, path: Path, meta: Dict[str, Any]) -> MarkerClassifierModule:
+        """The module a saved model directory describes, with untrained weights:
+        the encoder from its config.json, the head from its meta (label count,
+        representation; models saved without one read "start")."""
+        encoder = AutoModel.from_config(AutoConfig.from_pretrained(str(path)))
+        return MarkerClassifierModule(
+            encoder, int(meta["n_labels"]), self.dropout, n_points(meta.get("representation", START))
+        )
+
     def load_dir(self, path: Union[str, Path]) -> "MarkerShim":
         """path (Union[str, Path]): A directory written by save_dir.
         RETURNS (MarkerShim): self, with the module rebuilt offline.
@@ -107,11 +116,7 @@ class MarkerShim(PyTorchShim):
         meta = srsly.read_json(path / META_FILE)
         if not meta.pop("built", True):
             return self
-        config = AutoConfig.from_pretrained(str(path))
-        encoder = AutoModel.from_config(config)
-        module = MarkerClassifierModule(
-            encoder, int(meta["n_labels"]), self.dropout, n_points(meta.get("representation", START))
-        )
+        module = self._empty_module(path, meta)
         device = get_torch_default_device()
         module.load_state_dict(load_file(str(path / WEIGHTS_FILE), device=str(device)))
         tokenizer = AutoTokenizer.from_pretrained(str(path))
@@ -142,11 +147,7 @@ class MarkerShim(PyTorchShim):
                 Path(tmp, name).write_bytes(data)
             meta = srsly.read_json(Path(tmp) / META_FILE)
             meta.pop("built", None)
-            config = AutoConfig.from_pretrained(tmp)
-            encoder = AutoModel.from_config(config)
-            module = MarkerClassifierModule(
-                encoder, int(meta["n_labels"]), self.dropout, n_points(meta.get("representation", START))
-            )
+            module = self._empty_module(Path(tmp), meta)
             module.load_state_dict(load_safetensors_bytes(msg["weights"]))
             tokenizer = AutoTokenizer.from_pretrained(tmp)
         self.set_module(module, tokenizer, meta)
