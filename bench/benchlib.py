@@ -5,12 +5,13 @@ script's own directory is on ``sys.path`` when run as ``python bench/x.py``).
 """
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence
+from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -149,3 +150,23 @@ def seed_cache(cache: Path, sources: Sequence[Path]) -> None:
             dst.execute("INSERT OR IGNORE INTO answers SELECT * FROM other.answers")
             dst.commit()
             dst.execute("DETACH DATABASE other")
+
+
+# An evaluation row: epoch, step, ..., the score column just before SCORE (%, two decimals), SCORE (0-1, rounded).
+ROW = re.compile(r"^\s*\d+\s+(\d+)\s+.*\s([\d.]+)\s+[\d.]+\s*$")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def dev_curve(log: Path) -> List[Tuple[int, float]]:
+    """(step, dev score in %) of every evaluation after step 0 in a spaCy training log:
+    the score column just before SCORE (REL_SEMEVAL_MACRO_F in semeval.cfg, REL_MICRO_F in scierc.cfg).
+
+    log (Path): A `spacy train` log (the bench scripts tee it to a file).
+    RETURNS (List[Tuple[int, float]]): The evaluations in order.
+    """
+    curve = []
+    for line in ANSI.sub("", log.read_text(encoding="utf8")).splitlines():
+        match = ROW.match(line)
+        if match and int(match.group(1)) > 0:
+            curve.append((int(match.group(1)), float(match.group(2))))
+    return curve

@@ -8,39 +8,22 @@ from the training log (`bench/work/full/semeval[-NAME]-s<SEED>.log`, spaCy's
 table: the column before SCORE, REL_SEMEVAL_MACRO_F, the official macro-F1 on
 the 800-sentence dev split, which is the config's score); test scores from
 `bench/results/semeval_full[_NAME]_s<SEED>.test.json`.
-A run whose log is gone (work directories are not kept) is listed with its
+A run whose log is gone (work directories do not survive a machine change)
+keeps the dev curve the JSON written before recorded, else is listed with its
 test score and no dev curve. Choose a variant on the dev means, never on test.
 Writes bench/results/semeval_full_variants.json.
 """
 import json
-import re
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List
 
 import typer
-from benchlib import REPO, mean_sd
+from benchlib import REPO, dev_curve, mean_sd
 
 WORK = REPO / "bench" / "work" / "full"
 RESULTS = REPO / "bench" / "results"
-# An evaluation row: epoch, step, ..., REL_SEMEVAL_MACRO_F (%, two decimals), SCORE (0-1, rounded).
-ROW = re.compile(r"^\s*\d+\s+(\d+)\s+.*\s([\d.]+)\s+[\d.]+\s*$")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 app = typer.Typer(add_completion=False)
-
-
-def dev_curve(log: Path) -> List[Tuple[int, float]]:
-    """(step, dev score in %) of every evaluation after step 0 in a spaCy training log.
-
-    log (Path): The log `bench/run_semeval_full.sh` wrote.
-    RETURNS (List[Tuple[int, float]]): The evaluations in order.
-    """
-    curve = []
-    for line in ANSI.sub("", log.read_text(encoding="utf8")).splitlines():
-        match = ROW.match(line)
-        if match and int(match.group(1)) > 0:
-            curve.append((int(match.group(1)), float(match.group(2))))
-    return curve
 
 
 @app.command()
@@ -53,6 +36,8 @@ def main(
 ) -> None:
     """Print the table and write the JSON."""
     variants: List[Dict[str, Any]] = []
+    kept = {(v["name"], r["seed"]): r["dev_curve"] for v in json.loads(out.read_text())["variants"]
+            for r in v["runs"]} if out.exists() else {}
     for name in names.split(","):
         runs = []
         for seed in [int(s) for s in seeds.split(",")]:
@@ -62,7 +47,7 @@ def main(
                 continue
             test = json.loads(test_file.read_text())["scores"]
             log = WORK / f"{stem}.log"
-            curve = dev_curve(log) if log.exists() else []
+            curve = dev_curve(log) if log.exists() else [tuple(p) for p in kept.get((name or "(config)", seed), [])]
             best = max(curve, key=lambda point: point[1]) if curve else None
             runs.append({"seed": seed, "dev_curve": curve, "best_step": best[0] if best else None,
                          "best_dev": best[1] if best else None, "test_macro_f": 100 * test["rel_semeval_macro_f"],

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Issue 17, item 4: SciERC Rel / Rel+ with gold entities and end to end (spaCy ner -> mbre_pairs ->
+# mbre_relations), per relation setting, through the `scierc` workflow's own commands (project.yml,
+# docs/end_to_end.md), so the figures are exactly what `spacy project run scierc` produces.
+#   SETTINGS  space-separated packing:mdos:clm triples, run in this order (default: packed first, it is the
+#             cheaper one, then per pair); the ner is trained once, after the first setting's classifier.
+#   SEED      the workflow's `seed` var (ner and classifier).
+# Each command is skipped when its outputs are already there (spaCy's project.lock), so a rerun after a
+# crash resumes at the first unfinished command. Logs: bench/work/scierc/logs/; the metrics JSONs are copied
+# to bench/results/scierc_<gold-entities|e2e>-<setting>_s<SEED>.json.
+#   SETTINGS="subject:false:false none:false:false" SEED=0 bash bench/run_scierc.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+P=.venv/bin/python
+SETTINGS=${SETTINGS:-subject:false:false none:false:false}
+SEED=${SEED:-0}
+LOGS=bench/work/scierc/logs
+mkdir -p "$LOGS" bench/results
+run() {  # run <command> <packing> <mdos> <clm>
+  echo "== $1 ($2 mdos=$3 clm=$4 seed=$SEED) $(date '+%F %T') load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  $P -m spacy project run "$1" . --vars.scierc_packing "$2" --vars.scierc_mdos "$3" --vars.scierc_clm "$4" \
+    --vars.seed "$SEED"
+}
+first=1
+for setting in $SETTINGS; do
+  IFS=: read -r packing mdos clm <<< "$setting"
+  tag=$packing-mdos-$mdos-clm-$clm
+  log=$LOGS/$tag-s$SEED.log
+  {
+    run scierc-convert "$packing" "$mdos" "$clm"
+    run scierc-train-relations "$packing" "$mdos" "$clm"
+    run scierc-evaluate-gold "$packing" "$mdos" "$clm"
+    if [ $first = 1 ]; then run scierc-train-ner "$packing" "$mdos" "$clm"; fi
+    run scierc-assemble "$packing" "$mdos" "$clm"
+    run scierc-evaluate-e2e "$packing" "$mdos" "$clm"
+    echo "== done $(date '+%F %T')"
+  } 2>&1 | tee -a "$log"
+  cp "metrics/scierc/gold-entities-$tag.json" "bench/results/scierc_gold-entities-${tag}_s$SEED.json"
+  cp "metrics/scierc/e2e-$tag.json" "bench/results/scierc_e2e-${tag}_s$SEED.json"
+  first=0
+done
