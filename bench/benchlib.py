@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -157,15 +157,19 @@ ROW = re.compile(r"^\s*\d+\s+(\d+)\s+.*\s([\d.]+)\s+[\d.]+\s*$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def dev_curve(log: Path) -> List[Tuple[int, float]]:
+def dev_curve(log: Path, until: Optional[str] = None) -> List[Tuple[int, float]]:
     """(step, dev score in %) of every evaluation after step 0 in a spaCy training log:
     the score column just before SCORE (REL_SEMEVAL_MACRO_F in semeval.cfg, REL_MICRO_F in scierc.cfg).
 
     log (Path): A `spacy train` log (the bench scripts tee it to a file).
+    until (Optional[str]): Stop reading at the first line that contains it (a
+        log that goes on with another training run).
     RETURNS (List[Tuple[int, float]]): The evaluations in order.
     """
     curve = []
     for line in ANSI.sub("", log.read_text(encoding="utf8")).splitlines():
+        if until is not None and until in line:
+            break
         match = ROW.match(line)
         if match and int(match.group(1)) > 0:
             curve.append((int(match.group(1)), float(match.group(2))))

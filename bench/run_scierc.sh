@@ -3,7 +3,8 @@
 # mbre_relations), per relation setting, through the `scierc` workflow's own commands (project.yml,
 # docs/end_to_end.md), so the figures are exactly what `spacy project run scierc` produces.
 #   SETTINGS  space-separated packing:mdos:clm triples, run in this order (default: packed first, it is the
-#             cheaper one, then per pair); the ner is trained once, after the first setting's classifier.
+#             cheaper one, then per pair); the ner is trained once, after the first setting's classifier
+#             (its log: bench/work/scierc/logs/ner-s<SEED>.log).
 #   SEED      the workflow's `seed` var (ner and classifier).
 # Each command is skipped when its outputs are already there (spaCy's project.lock), so a rerun after a
 # crash resumes at the first unfinished command. Logs: bench/work/scierc/logs/; the metrics JSONs are copied
@@ -30,7 +31,7 @@ for setting in $SETTINGS; do
     run scierc-convert "$packing" "$mdos" "$clm"
     run scierc-train-relations "$packing" "$mdos" "$clm"
     run scierc-evaluate-gold "$packing" "$mdos" "$clm"
-    if [ $first = 1 ]; then run scierc-train-ner "$packing" "$mdos" "$clm"; fi
+    if [ $first = 1 ]; then run scierc-train-ner "$packing" "$mdos" "$clm" 2>&1 | tee -a "$LOGS/ner-s$SEED.log"; fi
     run scierc-assemble "$packing" "$mdos" "$clm"
     run scierc-evaluate-e2e "$packing" "$mdos" "$clm"
     echo "== done $(date '+%F %T')"

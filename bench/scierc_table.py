@@ -54,7 +54,9 @@ def main(
         if gold is None:
             continue
         log = LOGS / f"{setting}-s{seed}.log"
-        curve = dev_curve(log) if log.exists() else [tuple(p) for p in kept.get(setting, [])]
+        # The first setting's log goes on with the ner's training (logs written before the ner had its own).
+        kept_curve = [tuple(point) for point in kept.get(setting, [])]
+        curve = dev_curve(log, until="== scierc-train-ner") if log.exists() else kept_curve
         best = max(curve, key=lambda point: point[1]) if curve else None
         g, e = gold["scores"], (e2e or {}).get("scores", {})
         rows.append({
