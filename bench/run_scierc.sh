@@ -6,6 +6,7 @@
 #             cheaper one, then per pair); the ner is trained once, after the first setting's classifier
 #             (its log: bench/work/scierc/logs/ner-s<SEED>.log).
 #   SEED      the workflow's `seed` var (ner and classifier).
+#   GPU_ID    the workflow's `scierc_gpu_id` var (default -1 = CPU; 0 = the first GPU).
 # Each command is skipped when its outputs are already there (spaCy's project.lock), so a rerun after a
 # crash resumes at the first unfinished command. Logs: bench/work/scierc/logs/; the metrics JSONs are copied
 # to bench/results/scierc_<gold-entities|e2e>-<setting>_s<SEED>.json.
@@ -15,12 +16,13 @@ cd "$(dirname "$0")/.."
 P=.venv/bin/python
 SETTINGS=${SETTINGS:-subject:false:false none:false:false}
 SEED=${SEED:-0}
+GPU_ID=${GPU_ID:--1}
 LOGS=bench/work/scierc/logs
 mkdir -p "$LOGS" bench/results
 run() {  # run <command> <packing> <mdos> <clm>
   echo "== $1 ($2 mdos=$3 clm=$4 seed=$SEED) $(date '+%F %T') load: $(cut -d' ' -f1-3 /proc/loadavg)"
   $P -m spacy project run "$1" . --vars.scierc_packing "$2" --vars.scierc_mdos "$3" --vars.scierc_clm "$4" \
-    --vars.seed "$SEED"
+    --vars.seed "$SEED" --vars.scierc_gpu_id "$GPU_ID"
 }
 first=1
 for setting in $SETTINGS; do
