@@ -157,20 +157,29 @@ ROW = re.compile(r"^\s*\d+\s+(\d+)\s+.*\s([\d.]+)\s+[\d.]+\s*$")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def dev_curve(log: Path, until: Optional[str] = None) -> List[Tuple[int, float]]:
+def dev_curve(log: Path) -> List[Tuple[int, float]]:
     """(step, dev score in %) of every evaluation after step 0 in a spaCy training log:
     the score column just before SCORE (REL_SEMEVAL_MACRO_F in semeval.cfg, REL_MICRO_F in scierc.cfg).
 
     log (Path): A `spacy train` log (the bench scripts tee it to a file).
-    until (Optional[str]): Stop reading at the first line that contains it (a
-        log that goes on with another training run).
     RETURNS (List[Tuple[int, float]]): The evaluations in order.
     """
     curve = []
     for line in ANSI.sub("", log.read_text(encoding="utf8")).splitlines():
-        if until is not None and until in line:
-            break
         match = ROW.match(line)
         if match and int(match.group(1)) > 0:
             curve.append((int(match.group(1)), float(match.group(2))))
     return curve
+
+
+def dev_curve_or_kept(log: Path, kept: Optional[Sequence[Sequence[float]]]) -> List[Tuple[int, float]]:
+    """The dev curve of a training log, or where the log is gone (work directories do
+    not survive a machine change) the one a table's earlier JSON recorded.
+
+    log (Path): A `spacy train` log.
+    kept (Optional[Sequence[Sequence[float]]]): The earlier JSON's [step, score] pairs, if any.
+    RETURNS (List[Tuple[int, float]]): The evaluations in order; empty when neither exists.
+    """
+    if log.exists():
+        return dev_curve(log)
+    return [(int(step), float(score)) for step, score in kept or []]

@@ -29,15 +29,13 @@ for setting in $SETTINGS; do
   IFS=: read -r packing mdos clm <<< "$setting"
   tag=$packing-mdos-$mdos-clm-$clm
   log=$LOGS/$tag-s$SEED.log
-  {
-    run scierc-convert "$packing" "$mdos" "$clm"
-    run scierc-train-relations "$packing" "$mdos" "$clm"
-    run scierc-evaluate-gold "$packing" "$mdos" "$clm"
-    if [ $first = 1 ]; then run scierc-train-ner "$packing" "$mdos" "$clm" 2>&1 | tee -a "$LOGS/ner-s$SEED.log"; fi
-    run scierc-assemble "$packing" "$mdos" "$clm"
-    run scierc-evaluate-e2e "$packing" "$mdos" "$clm"
-    echo "== done $(date '+%F %T')"
-  } 2>&1 | tee -a "$log"
+  for command in scierc-convert scierc-train-relations scierc-evaluate-gold; do
+    run $command "$packing" "$mdos" "$clm" 2>&1 | tee -a "$log"
+  done
+  if [ $first = 1 ]; then run scierc-train-ner "$packing" "$mdos" "$clm" 2>&1 | tee -a "$LOGS/ner-s$SEED.log"; fi
+  for command in scierc-assemble scierc-evaluate-e2e; do
+    run $command "$packing" "$mdos" "$clm" 2>&1 | tee -a "$log"
+  done
   cp "metrics/scierc/gold-entities-$tag.json" "bench/results/scierc_gold-entities-${tag}_s$SEED.json"
   cp "metrics/scierc/e2e-$tag.json" "bench/results/scierc_e2e-${tag}_s$SEED.json"
   first=0

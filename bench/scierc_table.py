@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 import typer
-from benchlib import REPO, dev_curve
+from benchlib import REPO, dev_curve_or_kept
 
 LOGS = REPO / "bench" / "work" / "scierc" / "logs"
 RESULTS = REPO / "bench" / "results"
@@ -50,15 +50,12 @@ def main(
     kept = {row["setting"]: row["dev_curve"] for row in json.loads(out.read_text())["rows"]} if out.exists() else {}
     for setting in settings.split(","):
         gold = _load(RESULTS / f"scierc_gold-entities-{setting}_s{seed}.json")
-        e2e = _load(RESULTS / f"scierc_e2e-{setting}_s{seed}.json")
+        e2e = _load(RESULTS / f"scierc_e2e-{setting}_s{seed}.json") or {}
         if gold is None:
             continue
-        log = LOGS / f"{setting}-s{seed}.log"
-        # The first setting's log goes on with the ner's training (logs written before the ner had its own).
-        kept_curve = [tuple(point) for point in kept.get(setting, [])]
-        curve = dev_curve(log, until="== scierc-train-ner") if log.exists() else kept_curve
+        curve = dev_curve_or_kept(LOGS / f"{setting}-s{seed}.log", kept.get(setting))
         best = max(curve, key=lambda point: point[1]) if curve else None
-        g, e = gold["scores"], (e2e or {}).get("scores", {})
+        g, e = gold["scores"], e2e.get("scores", {})
         rows.append({
             "setting": setting, "seed": seed, "dev_curve": curve,
             "best_step": best[0] if best else None, "best_dev_rel_f": best[1] if best else None,
@@ -68,18 +65,17 @@ def main(
             "gold_pairs": gold["pairs"],
             "ner_p": e.get("ents_p"), "ner_r": e.get("ents_r"), "ner_f": e.get("ents_f"),
             "e2e_rel_f": e.get("rel_micro_f"), "e2e_rel_plus_f": e.get("rel_plus_micro_f"),
-            "e2e_sentences_per_s": (e2e or {}).get("docs_per_second"),
-            "e2e_pairs": (e2e or {}).get("pairs"),
+            "e2e_sentences_per_s": e2e.get("docs_per_second"),
+            "e2e_pairs": e2e.get("pairs"),
         })
     base = next((row for row in rows if row["setting"] == PER_PAIR), None)
     print("| setting | dev Rel F1 at each evaluation | best step | gold entities: Rel P / R / F1 (= Rel+) | "
           "sentences/s (vs per pair) | end to end: NER F1 | Rel F1 | Rel+ F1 | sentences/s |")
     print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
-        ratio = (f" ({row['gold_sentences_per_s'] / base['gold_sentences_per_s']:.2f}×)"
-                 if base and row["gold_sentences_per_s"] else "")
         row["gold_speed_vs_per_pair"] = (row["gold_sentences_per_s"] / base["gold_sentences_per_s"]
                                          if base and row["gold_sentences_per_s"] else None)
+        ratio = f" ({row['gold_speed_vs_per_pair']:.2f}×)" if row["gold_speed_vs_per_pair"] else ""
         curve = " / ".join(f"{score:.2f}" for _, score in row["dev_curve"]) or "(log not kept)"
         print(f"| {row['setting']} | {curve} | {row['best_step'] or '–'} | {_pct(row['gold_rel_p'])} / "
               f"{_pct(row['gold_rel_r'])} / **{_pct(row['gold_rel_f'])}** | {row['gold_sentences_per_s']}{ratio} | "

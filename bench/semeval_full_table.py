@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import typer
-from benchlib import REPO, dev_curve, mean_sd
+from benchlib import REPO, dev_curve_or_kept, mean_sd
 
 WORK = REPO / "bench" / "work" / "full"
 RESULTS = REPO / "bench" / "results"
@@ -46,8 +46,7 @@ def main(
             if not test_file.exists():
                 continue
             test = json.loads(test_file.read_text())["scores"]
-            log = WORK / f"{stem}.log"
-            curve = dev_curve(log) if log.exists() else [tuple(p) for p in kept.get((name or "(config)", seed), [])]
+            curve = dev_curve_or_kept(WORK / f"{stem}.log", kept.get((name or "(config)", seed)))
             best = max(curve, key=lambda point: point[1]) if curve else None
             runs.append({"seed": seed, "dev_curve": curve, "best_step": best[0] if best else None,
                          "best_dev": best[1] if best else None, "test_macro_f": 100 * test["rel_semeval_macro_f"],
