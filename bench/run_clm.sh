@@ -12,12 +12,15 @@
 # Finished runs are skipped on a rerun. Choose on the dev score only (the JSON's best_dev / model-best/meta.json).
 #   SCOPE=10pct VARIANTS=2-4,3-2,1-1 SEEDS=1,2,3 bash bench/run_clm.sh
 #   SCOPE=full VARIANTS=2-4 SEEDS=1,2,3 bash bench/run_clm.sh
+# OUT names the 10 % JSON (default bench/results/downstream_gold-10pct_clm.json): a run over fewer seeds or
+# variants writes its own file, so it does not replace the table of an earlier, larger run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 P=.venv/bin/python
 SCOPE=${SCOPE:-10pct}
 VARIANTS=${VARIANTS:-2-4,3-2,1-1}
 SEEDS=${SEEDS:-1,2,3}
+OUT=${OUT:-bench/results/downstream_gold-10pct_clm.json}
 C=components.mbre_relations
 case $SCOPE in
   10pct)
@@ -27,7 +30,7 @@ case $SCOPE in
     done
     echo "start CLMs at 10 % ($VARIANTS) $(date)"
     $P bench/downstream.py train --gold gold-10pct --seeds "$SEEDS" --fixed-steps 0 --no-gold-arm "${ARMS[@]}" \
-      --out bench/results/downstream_gold-10pct_clm.json ;;
+      --out "$OUT" ;;
   full)
     for v in ${VARIANTS//,/ }; do
       NAME=clm-$v OVR="--$C.clm true --$C.clm_top_n ${v%-*} --$C.clm_bottom_m ${v#*-}" SEEDS=$SEEDS \
