@@ -57,6 +57,15 @@ def _full_runs(name: str, seeds: List[int], kept: Dict[str, Any]) -> Dict[int, D
     return runs
 
 
+def _kept_curves(path: Path, key: str, name_key: str) -> Dict[str, Any]:
+    """"name:seed" → the non-empty dev curves a table JSON recorded (its ``key`` list of entries with
+    ``name_key`` and ``runs``); empty when the file does not exist."""
+    if not path.exists():
+        return {}
+    return {f"{entry[name_key]}:{run['seed']}": run["dev_curve"] for entry in json.loads(path.read_text())[key]
+            for run in entry["runs"] if run.get("dev_curve")}
+
+
 @app.command()
 def main(
     scope: str = typer.Option("10pct", help="10pct or full"),
@@ -80,18 +89,9 @@ def main(
         sources = {"without": "bench/results/downstream_gold-10pct.json (arm gold)",
                    "with": [str(p.relative_to(REPO)) for p in found]}
     elif scope == "full":
-        kept: Dict[str, Any] = {}
-        variants_json = RESULTS / "semeval_full_variants.json"  # semeval_full_table.py's, with kept dev curves
-        if variants_json.exists():
-            for variant in json.loads(variants_json.read_text())["variants"]:
-                for run in variant["runs"]:
-                    if run.get("dev_curve"):
-                        kept[f"{variant['name']}:{run['seed']}"] = run["dev_curve"]
-        if out.exists():
-            for row in json.loads(out.read_text())["rows"]:
-                for run in row["runs"]:
-                    if run.get("dev_curve"):
-                        kept[f"{row['source_name']}:{run['seed']}"] = run["dev_curve"]
+        # dev curves kept by semeval_full_table.py's JSON and by this table's earlier JSON (this one wins)
+        kept = {**_kept_curves(RESULTS / "semeval_full_variants.json", "variants", "name"),
+                **_kept_curves(out, "rows", "source_name")}
         without = _full_runs("lr2e-4-startend", wanted, kept)
         arms = {name: _full_runs(name, wanted, kept) for name in names}
         sources = {"without": "bench/results/semeval_full_lr2e-4-startend_s<SEED>.test.json",
