@@ -10,9 +10,12 @@ the --with JSONs (`bench/downstream.py train` output). full: the "without" arm i
 `bench/run_semeval_full.sh`'s lr2e-4-startend runs (the config's defaults), the CLM arms its
 ``clm-<n>-<m>`` runs (bench/results/semeval_full_<name>_s<SEED>.test.json).
 
-The gain is paired: CLM minus without, seed by seed (the same seed draws the same initialisation and batch
-order until the CLMs start), then mean ± sd over the seeds both arms have. Test scores are reported, never
-used to choose: a setting is chosen on the dev column. Writes bench/results/clm_table_<scope>.json.
+The gain is paired: CLM minus without, seed by seed, then mean ± sd over the seeds both arms have. A seed
+fixes the split, the pretrained encoder and spaCy's batch order, but not the whole initialisation: the CLM
+arm adds one marker token per label, whose new embedding rows are drawn from torch's generator before the
+classification head is, so the two arms' heads (and dropout masks) start from different draws. The pairing
+therefore removes no initialisation noise; read the gain against the arms' own seed spread. Test scores are
+reported, never used to choose: a setting is chosen on the dev column. Writes bench/results/clm_table_<scope>.json.
 """
 import json
 from pathlib import Path
