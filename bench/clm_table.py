@@ -4,9 +4,10 @@ SemEval (issue 17, item 2), from the runs `bench/run_clm.sh` made.
     python bench/clm_table.py --scope 10pct
     python bench/clm_table.py --scope full --variants 2-4
 
-10pct: the "without" arm is the gold-only arm of bench/results/downstream_gold-10pct.json (the same
-splits, schedule, pinned start-marker representation and seeds); the CLM arms (``clm-<n>-<m>``) come from
-the --with JSONs (`bench/downstream.py train` output). full: the "without" arm is
+10pct: the "without" arm is the gold-only arm of the --without JSONs (bench/results/downstream_gold-10pct.json,
+then its reruns downstream_gold-10pct_gold-rerun-s<SEED>.json, which record the dev scores; the same splits,
+schedule, pinned start-marker representation and seeds); the CLM arms (``clm-<n>-<m>``) come from the --with
+JSONs (`bench/downstream.py train` output, by default every downstream_gold-10pct_clm*.json). full: the "without" arm is
 `bench/run_semeval_full.sh`'s lr2e-4-startend runs (the config's defaults), the CLM arms its
 ``clm-<n>-<m>`` runs (bench/results/semeval_full_<name>_s<SEED>.test.json).
 
@@ -60,6 +61,15 @@ def _full_runs(name: str, seeds: List[int], kept: Dict[str, Any]) -> Dict[int, D
     return runs
 
 
+def _results(patterns: str) -> List[Path]:
+    """The files in bench/results that comma-separated names or glob patterns match, each pattern's matches
+    sorted by name, in the order the patterns are given, without repeats."""
+    found: List[Path] = []
+    for pattern in filter(None, patterns.split(",")):
+        found.extend(p for p in sorted(RESULTS.glob(pattern)) if p not in found)
+    return found
+
+
 def _kept_curves(path: Path, key: str, name_key: str) -> Dict[str, Any]:
     """"name:seed" → the non-empty dev curves a table JSON recorded (its ``key`` list of entries with
     ``name_key`` and ``runs``); empty when the file does not exist."""
@@ -75,9 +85,15 @@ def main(
     variants: str = typer.Option("2-4,3-2,1-1", help="Comma-separated (n, m) variants as n-m"),
     seeds: str = typer.Option("1,2,3", help="Seeds"),
     with_json: str = typer.Option(
-        "downstream_gold-10pct_clm.json,downstream_gold-10pct_clm-sweep-s1.json",
-        "--with", help="10pct: comma-separated `downstream.py train` JSONs in bench/results holding the CLM arms "
-        "(missing ones are skipped)",
+        "downstream_gold-10pct_clm*.json",
+        "--with", help="10pct: comma-separated `downstream.py train` JSONs (or glob patterns) in bench/results "
+        "holding the CLM arms",
+    ),
+    without_json: str = typer.Option(
+        "downstream_gold-10pct.json,downstream_gold-10pct_gold-rerun-s*.json",
+        "--without", help="10pct: comma-separated `downstream.py train` JSONs (or glob patterns) in bench/results "
+        "holding the gold-only arm; a later file's run of a seed replaces an earlier file's (the rerun adds the dev "
+        "scores the first run did not record)",
     ),
     out: Optional[Path] = typer.Option(None, help="JSON output (default bench/results/clm_table_<scope>.json)"),
 ) -> None:
@@ -86,10 +102,11 @@ def main(
     out = out or RESULTS / f"clm_table_{scope}.json"
     names = [f"clm-{v}" for v in variants.split(",") if v]
     if scope == "10pct":
-        without = _downstream_runs([RESULTS / "downstream_gold-10pct.json"])["gold"]
-        found = [RESULTS / f for f in with_json.split(",") if f and (RESULTS / f).exists()]
+        without_found = _results(without_json)
+        without = _downstream_runs(without_found).get("gold", {})
+        found = _results(with_json)
         arms = _downstream_runs(found)
-        sources = {"without": "bench/results/downstream_gold-10pct.json (arm gold)",
+        sources = {"without": [f"{p.relative_to(REPO)} (arm gold)" for p in without_found],
                    "with": [str(p.relative_to(REPO)) for p in found]}
     elif scope == "full":
         # dev curves kept by semeval_full_table.py's JSON and by this table's earlier JSON (this one wins)
