@@ -1,7 +1,9 @@
 """Tabulate `bench/run_semeval_full.sh` runs: the dev score at every evaluation,
 the step `model-best` came from, and its test evaluation, per variant and seed.
 
-    python bench/semeval_full_table.py --names lr1e-4-start,lr2e-4-start,lr2e-4-startend --seeds 1,2,3
+    python bench/semeval_full_table.py    # every variant BENCHMARKS §13 lists, seeds 1-3
+
+(--names / --seeds pick fewer; the JSON then holds only those.)
 
 A variant's name is the script's NAME ("" = the config as it is). Dev scores come
 from the training log (`bench/work/full/semeval[-NAME]-s<SEED>.log`, spaCy's
@@ -22,6 +24,7 @@ from benchlib import REPO, dev_curve_or_kept, mean_sd
 
 WORK = REPO / "bench" / "work" / "full"
 RESULTS = REPO / "bench" / "results"
+VARIANTS = "lr1e-4-start,lr2e-4-start,lr2e-4-startend,steps1400,lr3e-4,batch16-steps1400"
 
 app = typer.Typer(add_completion=False)
 
@@ -29,7 +32,7 @@ app = typer.Typer(add_completion=False)
 @app.command()
 def main(
     names: str = typer.Option(
-        "lr1e-4-start,lr2e-4-start,lr2e-4-startend", help="Comma-separated variant names (\"\" = plain runs)"
+        VARIANTS, help="Comma-separated variant names (\"\" = plain runs)"
     ),
     seeds: str = typer.Option("1,2,3", help="Seeds"),
     out: Path = typer.Option(RESULTS / "semeval_full_variants.json", help="JSON output"),
