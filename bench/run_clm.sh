@@ -6,9 +6,10 @@
 #                which are the "without" arm; the start-marker representation they used is pinned, whatever the
 #                config's default); CLMs start after 100 update steps (about 0.3 of the gold-only arm's
 #                best step, 342). JSON bench/results/downstream_gold-10pct_clm.json.
-#   SCOPE=full   bench/run_semeval_full.sh with NAME=clm-<n>-<m> (700 steps; the config's warm-up, 0.3 of them);
-#                the config's defaults (peak 2e-4, start_end); the "without" arm is that script's lr2e-4-startend runs,
-#                the same defaults. JSONs bench/results/semeval_full_clm-<n>-<m>_s<SEED>.test.json.
+#   SCOPE=full   bench/run_semeval_full.sh with NAME=clm-<n>-<m> (700 steps, pinned: the config's default until
+#                2026-12-03, which the recorded runs used; CLM warm-up 0.3 of them); otherwise the config's defaults
+#                (peak 2e-4, start_end); the "without" arm is that script's lr2e-4-startend runs, the same setting.
+#                JSONs bench/results/semeval_full_clm-<n>-<m>_s<SEED>.test.json.
 # Finished runs are skipped on a rerun. Choose on the dev score only (the JSON's best_dev / model-best/meta.json).
 #   SCOPE=10pct VARIANTS=2-4,3-2,1-1 SEEDS=1,2,3 bash bench/run_clm.sh
 #   SCOPE=full VARIANTS=2-4 SEEDS=1,2,3 bash bench/run_clm.sh
@@ -33,7 +34,7 @@ case $SCOPE in
       --out "$OUT" ;;
   full)
     for v in ${VARIANTS//,/ }; do
-      NAME=clm-$v OVR="--$C.clm true --$C.clm_top_n ${v%-*} --$C.clm_bottom_m ${v#*-}" SEEDS=$SEEDS \
+      NAME=clm-$v OVR="--training.max_steps 700 --$C.clm true --$C.clm_top_n ${v%-*} --$C.clm_bottom_m ${v#*-}" SEEDS=$SEEDS \
         bash bench/run_semeval_full.sh
     done ;;
   *) echo "SCOPE is 10pct or full, not $SCOPE" >&2; exit 1 ;;
