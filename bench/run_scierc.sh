@@ -7,6 +7,10 @@
 #             (its log: bench/work/scierc/logs/ner-s<SEED>.log).
 #   SEED      the workflow's `seed` var (ner and classifier).
 #   GPU_ID    the workflow's `scierc_gpu_id` var (default -1 = CPU; 0 = the first GPU).
+#   TRAIN_NER 1 (default) trains the ner after the first setting; 0 reuses training/scierc/ner as it is (e.g. a
+#             ner stopped by hand), so several settings' end-to-end rows sit behind one ner.
+#   RUN_TAG   optional: a rerun of a recorded setting keeps its own log and result files
+#             (<setting>-s<SEED>-<RUN_TAG>.log, ..._s<SEED>_<RUN_TAG>.json; bench/scierc_table.py: <setting>@<RUN_TAG>).
 # Each command is skipped when its outputs are already there (spaCy's project.lock), so a rerun after a
 # crash resumes at the first unfinished command. Logs: bench/work/scierc/logs/; the metrics JSONs are copied
 # to bench/results/scierc_<gold-entities|e2e>-<setting>_s<SEED>.json.
@@ -19,6 +23,8 @@ P=.venv/bin/python
 SETTINGS=${SETTINGS:-subject:false:false none:false:false}
 SEED=${SEED:-0}
 GPU_ID=${GPU_ID:--1}
+TRAIN_NER=${TRAIN_NER:-1}
+RUN_TAG=${RUN_TAG:-}
 LOGS=bench/work/scierc/logs
 mkdir -p "$LOGS" bench/results
 run() {  # run <command> <packing> <mdos> <clm>
@@ -30,15 +36,15 @@ first=1
 for setting in $SETTINGS; do
   IFS=: read -r packing mdos clm <<< "$setting"
   tag=$packing-mdos-$mdos-clm-$clm
-  log=$LOGS/$tag-s$SEED.log
+  log=$LOGS/$tag-s$SEED${RUN_TAG:+-$RUN_TAG}.log
   for command in scierc-convert scierc-train-relations scierc-evaluate-gold; do
     run $command "$packing" "$mdos" "$clm" 2>&1 | tee -a "$log"
   done
-  if [ $first = 1 ]; then run scierc-train-ner "$packing" "$mdos" "$clm" 2>&1 | tee -a "$LOGS/ner-s$SEED.log"; fi
+  if [ $first = 1 ] && [ "$TRAIN_NER" = 1 ]; then run scierc-train-ner "$packing" "$mdos" "$clm" 2>&1 | tee -a "$LOGS/ner-s$SEED.log"; fi
   for command in scierc-assemble scierc-evaluate-e2e; do
     run $command "$packing" "$mdos" "$clm" 2>&1 | tee -a "$log"
   done
-  cp "metrics/scierc/gold-entities-$tag.json" "bench/results/scierc_gold-entities-${tag}_s$SEED.json"
-  cp "metrics/scierc/e2e-$tag.json" "bench/results/scierc_e2e-${tag}_s$SEED.json"
+  cp "metrics/scierc/gold-entities-$tag.json" "bench/results/scierc_gold-entities-${tag}_s$SEED${RUN_TAG:+_$RUN_TAG}.json"
+  cp "metrics/scierc/e2e-$tag.json" "bench/results/scierc_e2e-${tag}_s$SEED${RUN_TAG:+_$RUN_TAG}.json"
   first=0
 done

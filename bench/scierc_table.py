@@ -8,9 +8,10 @@ micro-F1 on SciERC dev with gold entities, the config's score) come from the
 training log `bench/work/scierc/logs/<setting>-s<SEED>.log`; test scores from
 `bench/results/scierc_gold-entities-<setting>_s<SEED>.json` and
 `bench/results/scierc_e2e-<setting>_s<SEED>.json` (what `evaluate --rel-plus` and
-`evaluate --end-to-end` wrote). A run whose log is gone (work directories do
-not survive a machine change) keeps the dev curve the JSON written before
-recorded. Speeds are each evaluation's own timing of the
+`evaluate --end-to-end` wrote). `<setting>@<tag>` reads a rerun made with
+`RUN_TAG=<tag>`: `<setting>-s<SEED>-<tag>.log` and `..._s<SEED>_<tag>.json`.
+A run whose log is gone (work directories do not survive a machine change)
+keeps the dev curve the JSON written before recorded. Speeds are each evaluation's own timing of the
 551 test sentences (`docs_per_second` = sentences/s, SURE's unit); the ratio
 column divides by the per-pair setting's (`none-mdos-false-clm-false`).
 Writes bench/results/scierc_table.json.
@@ -49,11 +50,14 @@ def main(
     rows: List[Dict[str, Any]] = []
     kept = {row["setting"]: row["dev_curve"] for row in json.loads(out.read_text())["rows"]} if out.exists() else {}
     for setting in settings.split(","):
-        gold = _load(RESULTS / f"scierc_gold-entities-{setting}_s{seed}.json")
-        e2e = _load(RESULTS / f"scierc_e2e-{setting}_s{seed}.json") or {}
+        name, _, tag = setting.partition("@")
+        suffix = f"_s{seed}_{tag}" if tag else f"_s{seed}"
+        gold = _load(RESULTS / f"scierc_gold-entities-{name}{suffix}.json")
+        e2e = _load(RESULTS / f"scierc_e2e-{name}{suffix}.json") or {}
         if gold is None:
             continue
-        curve = dev_curve_or_kept(LOGS / f"{setting}-s{seed}.log", kept.get(setting))
+        log = LOGS / (f"{name}-s{seed}-{tag}.log" if tag else f"{name}-s{seed}.log")
+        curve = dev_curve_or_kept(log, kept.get(setting))
         best = max(curve, key=lambda point: point[1]) if curve else None
         g, e = gold["scores"], e2e.get("scores", {})
         rows.append({
