@@ -16,7 +16,8 @@
 # to bench/results/scierc_<gold-entities|e2e>-<setting>_s<SEED>.json.
 #   SETTINGS="subject:false:false none:false:false" SEED=0 bash bench/run_scierc.sh
 # Recorded in BENCHMARKS §14 (seed 0): subject:false:false (2026-12-02) and subject:true:true (2026-12-03; the
-# ner stopped at step 4,000 for time, then scierc-assemble and scierc-evaluate-e2e run by hand with the same vars).
+# ner stopped at step 4,000 for time, then scierc-assemble and scierc-evaluate-e2e run by hand with the same vars),
+# and none:false:false (2026-12-03, TRAIN_NER=0: behind that same ner).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 P=.venv/bin/python
