@@ -80,7 +80,7 @@ def parse_models(specs: List[str]) -> List[Tuple[str, Path]]:
     for spec in specs:
         name, sep, path = spec.partition("=")
         if not sep or not name or not Path(path).is_dir():
-            raise SystemExit(f"--models: expected NAME=PATH to a trained pipeline, got {spec!r}")
+            raise ValueError(f"--models: expected NAME=PATH to a trained pipeline, got {spec!r}")
         models.append((name, Path(path)))
     return models
 
@@ -111,6 +111,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.model is None and args.schema is None and args.models is None:
         parser.error("give --model, --models or --schema")
+    if args.models and (args.model or args.train_steps):
+        parser.error("--models times trained pipelines as they are: it takes neither --model nor --train-steps")
+    try:
+        models = parse_models(args.models) if args.models else []
+    except ValueError as err:
+        parser.error(str(err))
     if args.threads:
         torch.set_num_threads(args.threads)
     docs = list(DocBin().from_disk(args.data).get_docs(spacy.blank("en").vocab))
@@ -118,7 +124,6 @@ def main() -> None:
     examples = [Example(strip(d), d) for d in docs]
     # (name, pipeline, packing, mdos); packing None = as the pipeline's config says
     settings: List[Tuple[str, Language, Optional[str], bool]]
-    models = parse_models(args.models) if args.models else []
     if models:
         settings = [(name, spacy.load(path), None, False) for name, path in models]
     else:
@@ -162,7 +167,7 @@ def main() -> None:
         },
         "training": {},
     }
-    if args.train_steps and not args.models:
+    if args.train_steps:
         train_examples = examples[: args.train_batch * 4]
         schema = args.schema or pipe.schema.name
         for name, packing, mdos in SETTINGS:
