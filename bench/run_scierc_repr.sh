@@ -30,7 +30,7 @@ log=$LOGS/$tag-s$SEED.log
 rel=training/scierc/rel-$tag-s$SEED
 e2e=training/scierc/e2e-$tag-s$SEED
 step() { echo "== $1 ($tag seed=$SEED) $(date '+%F %T') load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"; }
-if [ ! -d "$rel/model-best" ]; then
+if [ ! -d "$rel/model-last" ]; then  # written when training ends (model-best appears at the first evaluation)
   step train-relations
   $P -m spacy train configs/scierc.cfg --output "$rel" --paths.train corpus/scierc/train.spacy \
     --paths.dev corpus/scierc/dev.spacy --components.mbre_relations.model.packing "$packing" \
