@@ -11,6 +11,8 @@
 #   GPU_ID          -1 (default, CPU) or 0
 #   MAX_STEPS       optional: train this many steps instead of the config's 600 (the tag gets -steps<N>;
 #                   the schedule's total_steps follows it, warm-up stays 60 steps)
+#   E2E             1 (default) also assembles and scores end to end behind training/scierc/ner/model-best;
+#                   0 scores gold entities only (no ner needed)
 # Each step is skipped when its output exists, so a rerun after a crash resumes at the first unfinished step.
 #   REPRESENTATION=start_end SETTING=subject:false:false SEED=0 bash bench/run_scierc_repr.sh
 # Recorded in BENCHMARKS §14: subject:false:false with start_end (seeds 0, 1) and start (seed 1), 2026-12-03.
@@ -22,6 +24,7 @@ REPRESENTATION=${REPRESENTATION:-start_end}
 SEED=${SEED:-0}
 GPU_ID=${GPU_ID:--1}
 MAX_STEPS=${MAX_STEPS:-}
+E2E=${E2E:-1}
 IFS=: read -r packing mdos clm <<< "$SETTING"
 tag=$packing-mdos-$mdos-clm-$clm-$REPRESENTATION${MAX_STEPS:+-steps$MAX_STEPS}
 LOGS=bench/work/scierc/logs
@@ -44,6 +47,8 @@ if [ ! -f "$gold" ]; then
   $P -m spacy_mbre evaluate "$rel/model-best" corpus/scierc/test.spacy "$gold" --rel-plus \
     --label "gold-entities-$tag" 2>&1 | tee -a "$log"
 fi
+cp "$gold" "bench/results/scierc_gold-entities-${tag}_s$SEED.json"
+if [ "$E2E" = 0 ]; then exit 0; fi
 if [ ! -d "$e2e" ]; then
   step assemble
   $P -m spacy assemble configs/scierc_e2e.cfg "$e2e" --paths.ner_model training/scierc/ner/model-best \
@@ -54,5 +59,4 @@ if [ ! -f "$out" ]; then
   step evaluate-e2e
   $P -m spacy_mbre evaluate "$e2e" corpus/scierc/test.spacy "$out" --end-to-end --label "e2e-$tag" 2>&1 | tee -a "$log"
 fi
-cp "$gold" "bench/results/scierc_gold-entities-${tag}_s$SEED.json"
 cp "$out" "bench/results/scierc_e2e-${tag}_s$SEED.json"
