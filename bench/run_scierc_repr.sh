@@ -33,13 +33,15 @@ log=$LOGS/$tag-s$SEED.log
 rel=training/scierc/rel-$tag-s$SEED
 e2e=training/scierc/e2e-$tag-s$SEED
 step() { echo "== $1 ($tag seed=$SEED) $(date '+%F %T') load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"; }
-if [ ! -d "$rel/model-last" ]; then  # written when training ends (model-best appears at the first evaluation)
+finished=$rel/training-finished  # spaCy rewrites model-last and model-best at every evaluation, so only this says it ended
+if [ ! -f "$finished" ]; then
   step train-relations
   $P -m spacy train configs/scierc.cfg --output "$rel" --paths.train corpus/scierc/train.spacy \
     --paths.dev corpus/scierc/dev.spacy --components.mbre_relations.model.packing "$packing" \
     --components.mbre_relations.model.mdos "$mdos" --components.mbre_relations.clm "$clm" \
     --components.mbre_relations.model.representation "$REPRESENTATION" \
     ${MAX_STEPS:+--training.max_steps "$MAX_STEPS"} --system.seed "$SEED" --gpu-id "$GPU_ID" 2>&1 | tee -a "$log"
+  date '+%F %T' > "$finished"  # reached only when training exited 0 (set -e, pipefail)
 fi
 gold=metrics/scierc/gold-entities-$tag-s$SEED.json
 if [ ! -f "$gold" ]; then
