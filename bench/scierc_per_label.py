@@ -1,0 +1,91 @@
+"""Per-relation F1 on SciERC test (gold entities) across seeds, per setting, and
+packing's per-label cost paired by seed.
+
+    python bench/scierc_per_label.py \
+        --arm per_pair=none-mdos-false-clm-false:0,none-mdos-false-clm-false-start:1 \
+        --arm packed=subject-mdos-false-clm-false:0,subject-mdos-false-clm-false-start:1,\
+    subject-mdos-false-clm-false-start:2 \
+        --arm packed_mdos_clm=subject-mdos-true-clm-true:0,subject-mdos-true-clm-true-start:1
+
+(the packed arm is one argument: no space after its comma).
+
+An arm is a name and its runs, each `<tag>:<seed>`, read from
+`bench/results/scierc_gold-entities-<tag>_s<seed>.json` (`scores.rel_f_per_type`,
+written by `evaluate --rel-plus`). The first arm is the reference: every other
+arm gets its per-label difference to it on the seeds both have. Prints a
+Markdown table (mean ± sample sd over seeds) and writes
+bench/results/scierc_per_label.json. No model runs: it only reads evaluations.
+"""
+import json
+import statistics
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import typer
+from benchlib import REPO
+
+RESULTS = REPO / "bench" / "results"
+app = typer.Typer(add_completion=False)
+
+
+def _runs(spec: str) -> Tuple[str, List[Tuple[str, int]]]:
+    name, _, runs = spec.partition("=")
+    if not runs:
+        raise typer.BadParameter(f"--arm {spec!r}: expected NAME=TAG:SEED[,TAG:SEED...]")
+    out = []
+    for run in runs.split(","):
+        tag, _, seed = run.rpartition(":")
+        if not tag or not seed.isdigit():
+            raise typer.BadParameter(f"--arm {spec!r}: {run!r} is not TAG:SEED")
+        out.append((tag, int(seed)))
+    return name, out
+
+
+def _per_label(tag: str, seed: int) -> Dict[str, float]:
+    path = RESULTS / f"scierc_gold-entities-{tag}_s{seed}.json"
+    if not path.exists():
+        raise typer.BadParameter(f"{path}: no such evaluation (run bench/run_scierc_repr.sh first)")
+    scores = json.loads(path.read_text())["scores"]["rel_f_per_type"]
+    return {label: 100 * value["f"] for label, value in scores.items()}
+
+
+def _mean_sd(values: List[float]) -> str:
+    sd = statistics.stdev(values) if len(values) > 1 else float("nan")
+    return f"{statistics.mean(values):.1f} ± {sd:.1f}"
+
+
+@app.command()
+def main(
+    arm: List[str] = typer.Option(..., help="NAME=TAG:SEED[,TAG:SEED...]; the first arm is the reference"),
+    out: Path = typer.Option(RESULTS / "scierc_per_label.json", help="JSON output"),
+) -> None:
+    """Print the table and write the JSON."""
+    arms = dict(_runs(spec) for spec in arm)
+    scores = {name: {seed: _per_label(tag, seed) for tag, seed in runs} for name, runs in arms.items()}
+    reference = next(iter(arms))
+    labels = sorted(next(iter(scores[reference].values())))
+    others = [name for name in arms if name != reference]
+    header = ["label", *(f"{name} (seeds {','.join(str(s) for s in scores[name])})" for name in arms)]
+    header += [f"{name} − {reference}, paired by seed" for name in others]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    table: Dict[str, Dict[str, object]] = {}
+    for label in labels:
+        row: Dict[str, object] = {
+            name: [by_seed[s][label] for s in sorted(by_seed)] for name, by_seed in scores.items()
+        }
+        cells = [label, *(_mean_sd(row[name]) for name in arms)]  # type: ignore[arg-type]
+        for name in others:
+            shared = sorted(set(scores[name]) & set(scores[reference]))
+            diffs = [scores[name][s][label] - scores[reference][s][label] for s in shared]
+            row[f"{name}-{reference}"] = dict(zip(shared, diffs))
+            cells.append(" / ".join(f"{d:+.1f}" for d in diffs))
+        table[label] = row
+        print("| " + " | ".join(cells) + " |")
+    runs = {name: [f"{tag}:{seed}" for tag, seed in runs] for name, runs in arms.items()}
+    out.write_text(json.dumps({"arms": runs, "per_label_f": table}, indent=2))
+    print(f"Wrote {out}")
+
+
+if __name__ == "__main__":
+    app()
