@@ -17,12 +17,11 @@ Markdown table (mean ± sample sd over seeds) and writes
 bench/results/scierc_per_label.json. No model runs: it only reads evaluations.
 """
 import json
-import statistics
 from pathlib import Path
 from typing import Dict, List, Tuple
 
 import typer
-from benchlib import REPO
+from benchlib import REPO, mean_sd, print_table, run_meta
 
 RESULTS = REPO / "bench" / "results"
 app = typer.Typer(add_completion=False)
@@ -49,9 +48,9 @@ def _per_label(tag: str, seed: int) -> Dict[str, float]:
     return {label: 100 * value["f"] for label, value in scores.items()}
 
 
-def _mean_sd(values: List[float]) -> str:
-    sd = statistics.stdev(values) if len(values) > 1 else float("nan")
-    return f"{statistics.mean(values):.1f} ± {sd:.1f}"
+def _cell(values: List[float]) -> str:
+    stats = mean_sd(values)
+    return f"{stats['mean']:.1f} ± {stats['sd']:.1f}"
 
 
 @app.command()
@@ -62,28 +61,22 @@ def main(
     """Print the table and write the JSON."""
     arms = dict(_runs(spec) for spec in arm)
     scores = {name: {seed: _per_label(tag, seed) for tag, seed in runs} for name, runs in arms.items()}
-    reference = next(iter(arms))
+    reference, *others = arms
     labels = sorted(next(iter(scores[reference].values())))
-    others = [name for name in arms if name != reference]
-    header = ["label", *(f"{name} (seeds {','.join(str(s) for s in scores[name])})" for name in arms)]
-    header += [f"{name} − {reference}, paired by seed" for name in others]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
-    table: Dict[str, Dict[str, object]] = {}
+    shared = {name: sorted(set(scores[name]) & set(scores[reference])) for name in others}
+    columns = {name: f"{name} (seeds {','.join(str(s) for s in scores[name])})" for name in arms}
+    paired = {name: f"{name} − {reference}, paired by seed" for name in others}
+    rows, table = [], {}
     for label in labels:
-        row: Dict[str, object] = {
-            name: [by_seed[s][label] for s in sorted(by_seed)] for name, by_seed in scores.items()
-        }
-        cells = [label, *(_mean_sd(row[name]) for name in arms)]  # type: ignore[arg-type]
-        for name in others:
-            shared = sorted(set(scores[name]) & set(scores[reference]))
-            diffs = [scores[name][s][label] - scores[reference][s][label] for s in shared]
-            row[f"{name}-{reference}"] = dict(zip(shared, diffs))
-            cells.append(" / ".join(f"{d:+.1f}" for d in diffs))
-        table[label] = row
-        print("| " + " | ".join(cells) + " |")
+        values = {name: [by_seed[s][label] for s in sorted(by_seed)] for name, by_seed in scores.items()}
+        diffs = {name: [scores[name][s][label] - scores[reference][s][label] for s in shared[name]] for name in others}
+        rows.append({"label": label, **{columns[n]: _cell(v) for n, v in values.items()},
+                     **{paired[n]: " / ".join(f"{d:+.1f}" for d in v) for n, v in diffs.items()}})
+        table[label] = {"per_seed": values, **{n: mean_sd(v) for n, v in values.items()},
+                        "paired": {n: dict(zip(shared[n], v)) for n, v in diffs.items()}}
+    print_table(rows, ["label", *columns.values(), *paired.values()])
     runs = {name: [f"{tag}:{seed}" for tag, seed in runs] for name, runs in arms.items()}
-    out.write_text(json.dumps({"arms": runs, "per_label_f": table}, indent=2))
+    out.write_text(json.dumps({**run_meta(arms=runs), "per_label_f": table}, indent=2))
     print(f"Wrote {out}")
 
 
