@@ -11,8 +11,11 @@ packing's per-label cost paired by seed.
 
 An arm is a name and its runs, each `<tag>:<seed>`, read from
 `bench/results/scierc_gold-entities-<tag>_s<seed>.json` (`scores.rel_f_per_type`,
-written by `evaluate --rel-plus`). The first arm is the reference: every other
-arm gets its per-label difference to it on the seeds both have. Prints a
+written by `evaluate --rel-plus`), followed by two summary rows over all labels,
+`(micro)` and `(macro)` (`scores.rel_micro_f`, `scores.rel_macro_f`; with gold
+entities Rel = Rel+). The first arm is the reference: every other
+arm gets its per-label difference to it on the seeds both have (and their
+mean ± sd where there are two or more). Prints a
 Markdown table (mean ± sample sd over seeds) and writes
 bench/results/scierc_per_label.json. No model runs: it only reads evaluations.
 """
@@ -24,6 +27,7 @@ import typer
 from benchlib import REPO, mean_sd, print_table, run_meta
 
 RESULTS = REPO / "bench" / "results"
+MICRO, MACRO = "(micro)", "(macro)"
 app = typer.Typer(add_completion=False)
 
 
@@ -44,13 +48,22 @@ def _per_label(tag: str, seed: int) -> Dict[str, float]:
     path = RESULTS / f"scierc_gold-entities-{tag}_s{seed}.json"
     if not path.exists():
         raise typer.BadParameter(f"{path}: no such evaluation (run bench/run_scierc_repr.sh first)")
-    scores = json.loads(path.read_text())["scores"]["rel_f_per_type"]
-    return {label: 100 * value["f"] for label, value in scores.items()}
+    scores = json.loads(path.read_text())["scores"]
+    per_label = {label: 100 * value["f"] for label, value in scores["rel_f_per_type"].items()}
+    return {**per_label, MICRO: 100 * scores["rel_micro_f"], MACRO: 100 * scores["rel_macro_f"]}
 
 
 def _cell(values: List[float]) -> str:
     stats = mean_sd(values)
     return f"{stats['mean']:.1f} ± {stats['sd']:.1f}"
+
+
+def _paired_cell(diffs: List[float]) -> str:
+    cell = " / ".join(f"{d:+.1f}" for d in diffs)
+    if len(diffs) < 2:
+        return cell
+    stats = mean_sd(diffs)
+    return f"{cell} ({stats['mean']:+.2f} ± {stats['sd']:.2f})"
 
 
 @app.command()
@@ -62,7 +75,7 @@ def main(
     arms = dict(_runs(spec) for spec in arm)
     scores = {name: {seed: _per_label(tag, seed) for tag, seed in runs} for name, runs in arms.items()}
     reference, *others = arms
-    labels = sorted(next(iter(scores[reference].values())))
+    labels = sorted(set(next(iter(scores[reference].values()))) - {MICRO, MACRO}) + [MICRO, MACRO]
     shared = {name: sorted(set(scores[name]) & set(scores[reference])) for name in others}
     columns = {name: f"{name} (seeds {','.join(str(s) for s in scores[name])})" for name in arms}
     paired = {name: f"{name} − {reference}, paired by seed" for name in others}
@@ -71,9 +84,10 @@ def main(
         values = {name: [by_seed[s][label] for s in sorted(by_seed)] for name, by_seed in scores.items()}
         diffs = {name: [scores[name][s][label] - scores[reference][s][label] for s in shared[name]] for name in others}
         rows.append({"label": label, **{columns[n]: _cell(v) for n, v in values.items()},
-                     **{paired[n]: " / ".join(f"{d:+.1f}" for d in v) for n, v in diffs.items()}})
+                     **{paired[n]: _paired_cell(v) for n, v in diffs.items()}})
         table[label] = {"per_seed": values, **{n: mean_sd(v) for n, v in values.items()},
-                        "paired": {n: dict(zip(shared[n], v)) for n, v in diffs.items()}}
+                        "paired": {n: dict(zip(shared[n], v)) for n, v in diffs.items()},
+                        "paired_mean_sd": {n: mean_sd(v) for n, v in diffs.items()}}
     print_table(rows, ["label", *columns.values(), *paired.values()])
     runs = {name: [f"{tag}:{seed}" for tag, seed in runs] for name, runs in arms.items()}
     out.write_text(json.dumps({**run_meta(arms=runs), "per_label_f": table}, indent=2))
