@@ -2,12 +2,13 @@
 packing's per-label cost paired by seed.
 
     python bench/scierc_per_label.py \
-        --arm per_pair=none-mdos-false-clm-false:0,none-mdos-false-clm-false-start:1 \
+        --arm per_pair=none-mdos-false-clm-false:0,none-mdos-false-clm-false-start:1,\
+    none-mdos-false-clm-false-start:2 \
         --arm packed=subject-mdos-false-clm-false:0,subject-mdos-false-clm-false-start:1,\
     subject-mdos-false-clm-false-start:2 \
         --arm packed_mdos_clm=subject-mdos-true-clm-true:0,subject-mdos-true-clm-true-start:1
 
-(the packed arm is one argument: no space after its comma).
+(the per_pair and packed arms are one argument each: no space after their commas).
 
 An arm is a name and its runs, each `<tag>:<seed>`, read from
 `bench/results/scierc_gold-entities-<tag>_s<seed>.json` (`scores.rel_f_per_type`,
