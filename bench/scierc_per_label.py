@@ -22,7 +22,7 @@ bench/results/scierc_per_label.json. No model runs: it only reads evaluations.
 """
 import json
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import typer
 from benchlib import REPO, mean_sd, print_table, run_meta
@@ -54,17 +54,13 @@ def _per_label(tag: str, seed: int) -> Dict[str, float]:
     return {**per_label, MICRO: 100 * scores["rel_micro_f"], MACRO: 100 * scores["rel_macro_f"]}
 
 
-def _cell(values: List[float]) -> str:
-    stats = mean_sd(values)
+def _cell(stats: Dict[str, Any]) -> str:
     return f"{stats['mean']:.1f} ± {stats['sd']:.1f}"
 
 
-def _paired_cell(diffs: List[float]) -> str:
+def _paired_cell(diffs: List[float], stats: Dict[str, Any]) -> str:
     cell = " / ".join(f"{d:+.1f}" for d in diffs)
-    if len(diffs) < 2:
-        return cell
-    stats = mean_sd(diffs)
-    return f"{cell} ({stats['mean']:+.2f} ± {stats['sd']:.2f})"
+    return f"{cell} ({stats['mean']:+.2f} ± {stats['sd']:.2f})" if len(diffs) > 1 else cell
 
 
 @app.command()
@@ -84,11 +80,13 @@ def main(
     for label in labels:
         values = {name: [by_seed[s][label] for s in sorted(by_seed)] for name, by_seed in scores.items()}
         diffs = {name: [scores[name][s][label] - scores[reference][s][label] for s in shared[name]] for name in others}
-        rows.append({"label": label, **{columns[n]: _cell(v) for n, v in values.items()},
-                     **{paired[n]: _paired_cell(v) for n, v in diffs.items()}})
-        table[label] = {"per_seed": values, **{n: mean_sd(v) for n, v in values.items()},
+        stats = {name: mean_sd(v) for name, v in values.items()}
+        diff_stats = {name: mean_sd(v) for name, v in diffs.items()}
+        rows.append({"label": label, **{columns[n]: _cell(stats[n]) for n in values},
+                     **{paired[n]: _paired_cell(v, diff_stats[n]) for n, v in diffs.items()}})
+        table[label] = {"per_seed": values, **stats,
                         "paired": {n: dict(zip(shared[n], v)) for n, v in diffs.items()},
-                        "paired_mean_sd": {n: mean_sd(v) for n, v in diffs.items()}}
+                        "paired_mean_sd": diff_stats}
     print_table(rows, ["label", *columns.values(), *paired.values()])
     runs = {name: [f"{tag}:{seed}" for tag, seed in runs] for name, runs in arms.items()}
     out.write_text(json.dumps({**run_meta(arms=runs), "per_label_f": table}, indent=2))
