@@ -5,7 +5,8 @@
 # scierc-assemble and scierc-evaluate-e2e (project.yml), plus the representation override; the output
 # directories and result files carry the representation, so the workflow's own runs are untouched.
 # Reuses corpus/scierc/*.spacy and training/scierc/ner/model-best (run bench/run_scierc.sh first).
-#   SETTING         packing:mdos:clm (default subject:false:false)
+#   SETTING         packing:mdos:clm[:bidirectional] (default subject:false:false; a fourth field `true`
+#                   turns on PL-Marker's bidirectional prediction and adds `-bidir` to the tag)
 #   REPRESENTATION  start_end (default) or start
 #   SEED            the seed (default 0)
 #   GPU_ID          -1 (default, CPU) or 0
@@ -27,8 +28,9 @@ SEED=${SEED:-0}
 GPU_ID=${GPU_ID:--1}
 MAX_STEPS=${MAX_STEPS:-}
 E2E=${E2E:-1}
-IFS=: read -r packing mdos clm <<< "$SETTING"
-tag=$packing-mdos-$mdos-clm-$clm-$REPRESENTATION${MAX_STEPS:+-steps$MAX_STEPS}
+IFS=: read -r packing mdos clm bidir <<< "$SETTING"
+bidir=${bidir:-false}
+tag=$packing-mdos-$mdos-clm-$clm$([ "$bidir" = true ] && echo -bidir)-$REPRESENTATION${MAX_STEPS:+-steps$MAX_STEPS}
 LOGS=bench/work/scierc/logs
 mkdir -p "$LOGS" metrics/scierc bench/results
 log=$LOGS/$tag-s$SEED.log
@@ -42,6 +44,7 @@ if [ ! -f "$finished" ]; then
     --paths.dev corpus/scierc/dev.spacy --components.mbre_relations.model.packing "$packing" \
     --components.mbre_relations.model.mdos "$mdos" --components.mbre_relations.clm "$clm" \
     --components.mbre_relations.model.representation "$REPRESENTATION" \
+    --components.mbre_relations.bidirectional "$bidir" \
     ${MAX_STEPS:+--training.max_steps "$MAX_STEPS"} --system.seed "$SEED" --gpu-id "$GPU_ID" 2>&1 | tee -a "$log"
   date '+%F %T' > "$finished"  # reached only when training exited 0 (set -e, pipefail)
 fi

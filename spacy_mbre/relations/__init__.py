@@ -10,6 +10,7 @@ transformers) is imported only when a config refers to it.
 * :mod:`.targets`: gold and soft training targets, example weights;
 * :mod:`.loss`: activation and loss on the model's device;
 * :mod:`.predictions`: ``PairScores`` and predicted records;
+* :mod:`.bidirectional`: PL-Marker's inverse labels, one decision per unordered pair;
 * :mod:`.shim`: typed access to the model's torch shim;
 * :mod:`.markers`, :mod:`.packing`, :mod:`.clm`: the input formats;
 * :mod:`.model`, :mod:`.encoder`: the architecture (torch).

@@ -68,6 +68,7 @@ DEFAULT_MODEL = Config().from_str(DEFAULT_MODEL_CONFIG)["model"]
         "clm_bottom_m": 4,
         "clm_warmup": 0.3,
         "clm_total_steps": None,
+        "bidirectional": False,
         "scorer": {"@scorers": "spacy-mbre.relation_scorer.v1"},
     },
     default_score_weights={
@@ -100,6 +101,7 @@ def make_relation_classifier(
     clm_bottom_m: int,
     clm_warmup: float,
     clm_total_steps: Optional[int],
+    bidirectional: bool,
     scorer: Optional[Callable],
 ) -> RelationClassifier:
     """Create the ``mbre_relations`` component.
@@ -133,6 +135,11 @@ def make_relation_classifier(
     clm_warmup (float): Steps without CLMs: fraction of clm_total_steps (< 1)
         or a step count (>= 1).
     clm_total_steps (Optional[int]): Total training steps (for a fractional warm-up).
+    bidirectional (bool): PL-Marker's bidirectional prediction (relation
+        task, pairs in both orders): each ordered pair's pass also predicts
+        the inverse labels, the relations from its tail to its head, and the
+        two passes of an unordered pair are combined into one decision; see
+        ``bidirectional.py``.
     scorer (Optional[Callable]): The scoring function.
     RETURNS (RelationClassifier): The component.
     """
@@ -159,5 +166,6 @@ def make_relation_classifier(
         clm_bottom_m=clm_bottom_m,
         clm_warmup=clm_warmup,
         clm_total_steps=clm_total_steps,
+        bidirectional=bidirectional,
         scorer=scorer,
     )

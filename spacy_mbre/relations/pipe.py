@@ -7,6 +7,7 @@ settings) and spaCy's pipe protocol; the work is done by small modules:
 * encoding and running the model: :mod:`.inputs` (the model's shim through :mod:`.shim`);
 * training targets and weights: :mod:`.targets`; loss: :mod:`.loss`;
 * predictions to records: :mod:`.predictions`;
+* PL-Marker's bidirectional prediction (``bidirectional``): :mod:`.bidirectional`;
 * checks on the settings, pair settings: :mod:`.settings`; saving and loading: :mod:`.serialize`.
 
 Earlier "predicted" records are replaced on every call; gold, mined and other
@@ -29,6 +30,16 @@ from ..data.schema import RELATION, TYPING, Schema
 from ..errors import ConfigError
 from ..pairs import candidate_pairs
 from ..pairs.options import option_mask
+from .bidirectional import (
+    combine_passes,
+    decide,
+    joint_mask,
+    joint_rows,
+    marginal_rows,
+    n_outputs,
+    opposite_index,
+    output_names,
+)
 from .clm import warmup_steps
 from .inputs import Item, add_candidates, encode_items, entity_types, score_inputs
 from .loss import activate, relation_loss
@@ -36,7 +47,7 @@ from .markers import START, MarkerFeaturizer
 from .packing import NONE, ModelInput
 from .predictions import PairScores, chosen_options, mask_row, option_record, overwrite_types, warn_unfit
 from .serialize import ShimSerializationMixin
-from .settings import check_settings, pair_settings
+from .settings import check_bidirectional, check_settings, pair_settings
 from .shim import count_unfit, get_featurizer, get_shim
 from .targets import example_targets, example_weight, gather_rows, labels_from_examples
 
@@ -66,6 +77,7 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
         clm_bottom_m: int = 4,
         clm_warmup: float = 0.3,
         clm_total_steps: Optional[int] = None,
+        bidirectional: bool = False,
         scorer: Optional[Callable] = None,
     ) -> None:
         """Initialise the component; see make_relation_classifier for the arguments."""
@@ -89,6 +101,8 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
         self.scorer = scorer
         self._no_relation = schema.no_relation if schema is not None else no_relation_label
         self.pair_settings = pair_settings(task, pair_options, self._expands)
+        check_bidirectional(bidirectional, task, schema, multi_label, self.pair_settings.both_directions)
+        self.bidirectional = bidirectional
         self.cfg: Dict[str, Any] = {"labels": [], "entity_types": []}
         self.n_updates = 0
         self.model.attrs["task"] = task
@@ -99,6 +113,12 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
     def labels(self) -> Tuple[str, ...]:
         """RETURNS (Tuple[str, ...]): The options, "no relation" first."""
         return tuple(self.cfg["labels"])
+
+    @property
+    def n_outputs(self) -> int:
+        """RETURNS (int): The model's outputs per pair: the labels, and with
+        ``bidirectional`` also each label's inverse (see :mod:`.bidirectional`)."""
+        return n_outputs(len(self.labels), self.bidirectional)
 
     @property
     def label_data(self) -> List[str]:
@@ -192,13 +212,15 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
         RETURNS (numpy.ndarray): (n_rows, n_labels) probabilities, rows in
             input order (see :func:`.inputs.score_inputs`).
         """
-        return score_inputs(self.model, inputs, len(self.labels), self.batch_size, self.multi_label)
+        return score_inputs(self.model, inputs, self.n_outputs, self.batch_size, self.multi_label)
 
     def predict(self, docs: Iterable[Doc]) -> PairScores:
         """Score every pair of a batch of docs, batched across docs.
 
         docs (Iterable[Doc]): The docs.
-        RETURNS (PairScores): Probabilities per doc and pair.
+        RETURNS (PairScores): Probabilities per doc and pair over the labels
+            (with ``bidirectional``: each ordered pair's marginal of the joint
+            distribution of its two passes, see :mod:`.bidirectional`).
         """
         docs = list(docs)
         featurizer = self._featurizer()
@@ -208,12 +230,33 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
         inputs, rows = self._encode(items)
         warn_unfit(featurizer, before)
         fit_index = [i for i, row in enumerate(rows) if row is not None]
-        probs_all = numpy.zeros((len(items), len(self.labels)), dtype="float32")
+        probs_all = numpy.zeros((len(items), self.n_outputs), dtype="float32")
         if fit_index:
             probs_all[fit_index] = self._score_inputs(inputs)[[rows[i] for i in fit_index]]
         fits_all = numpy.array([row is not None for row in rows], dtype=bool)
-        self._mask_options(probs_all, [p for pairs in doc_pairs for p in pairs])
+        flat_pairs = [p for pairs in doc_pairs for p in pairs]
+        if self.bidirectional:
+            probs_all = self._combine_directions(probs_all, flat_pairs, fits_all)
+        else:
+            self._mask_options(probs_all, flat_pairs)
         return PairScores.split(doc_pairs, probs_all, fits_all)
+
+    def _combine_directions(self, probs: numpy.ndarray, pairs: Sequence[Pair], fits: numpy.ndarray) -> numpy.ndarray:
+        """``bidirectional``: the two passes of each unordered pair combined,
+        the schema's type masks applied to the joint, and each ordered pair's
+        marginal (see :mod:`.bidirectional`).
+
+        probs (numpy.ndarray): (n_pairs, 2N + 1) probabilities of the passes.
+        pairs (Sequence[Pair]): The pairs of the rows.
+        fits (numpy.ndarray): Per row, whether the pair was classified.
+        RETURNS (numpy.ndarray): (n_pairs, N + 1) probabilities over the labels.
+        """
+        joint = combine_passes(probs, opposite_index(pairs, fits))
+        n_labels = len(self.labels)
+        for row, pair in enumerate(pairs):
+            mask = joint_mask(self.option_mask(pair), self.option_mask(Pair(pair.tail, pair.head)), n_labels)
+            mask_row(joint[row], mask, multi_label=False)
+        return marginal_rows(joint)
 
     def _mask_options(self, probs: numpy.ndarray, pairs: Sequence[Pair]) -> None:
         """Give options a pair's entity types do not allow probability 0 (with
@@ -237,11 +280,16 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
         """
         threshold = self._threshold
         for doc, pairs, probs, fits in zip(docs, scores.pairs, scores.probs, scores.fits):
-            relations: List[Relation] = []
-            for pair, row, fit in zip(pairs, probs, fits):
-                if fit:
-                    chosen = chosen_options(row, threshold, self.multi_label)
-                    relations.extend(self._to_relation(pair, i, row[i]) for i in chosen)
+            if self.bidirectional:
+                chosen = decide(probs, opposite_index(pairs, fits), fits, threshold)
+            else:
+                chosen = [
+                    (k, i, float(row[i]))
+                    for k, (row, fit) in enumerate(zip(probs, fits))
+                    if fit
+                    for i in chosen_options(row, threshold, self.multi_label)
+                ]
+            relations = [self._to_relation(pairs[k], i, score) for k, i, score in chosen]
             remove_relations(doc, PREDICTED)
             add_relations(doc, relations)
             if self.task == TYPING and self.overwrite_ents:
@@ -253,9 +301,10 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
         RETURNS (Tuple[List[ModelInput], numpy.ndarray, List[float]]): The
             encoder inputs of the pairs that fit (one per pair, or packed per
             subject), and per pair in the order of the model's output rows
-            its target (n, n_labels) — the soft target of a pair if its
+            its target (n, n_outputs) — the soft target of a pair if its
             reference doc has one, else its gold options (none = no
-            relation) — and its example's weight.
+            relation); with ``bidirectional`` joined with its opposite's
+            (:func:`.bidirectional.joint_rows`) — and its example's weight.
         """
         items: List[Item] = []
         targets: List[numpy.ndarray] = []
@@ -263,11 +312,13 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
         settings = (self.labels, self.no_relation, self.task == TYPING, self.schema, self._expands, self.multi_label)
         for eg in examples:
             pairs, rows = example_targets(eg, self.doc_pairs(eg.x), *settings)
+            if self.bidirectional and pairs:
+                rows = list(joint_rows(numpy.stack(rows), opposite_index(pairs)))
             items.extend((eg.x, pair.head, pair.tail) for pair in pairs)
             targets.extend(rows)
             weights.extend([example_weight(eg)] * len(pairs))
         inputs, rows = self._encode(items)
-        truth, row_weights = gather_rows(rows, targets, weights, len(self.labels))
+        truth, row_weights = gather_rows(rows, targets, weights, self.n_outputs)
         return inputs, truth, row_weights
 
     def _loss(self, logits: Any, truth: Any, weights: Sequence[float], n_total: int) -> Tuple[float, Any]:
@@ -382,9 +433,9 @@ class RelationClassifier(ShimSerializationMixin, TrainablePipe):
         self.n_updates = 0
 
     def _configure_model(self) -> None:
-        self.model.attrs["label_names"] = list(self.labels)
+        self.model.attrs["label_names"] = output_names(self.labels) if self.bidirectional else list(self.labels)
         self.model.attrs["entity_types"] = list(self.cfg["entity_types"])
-        self.model.set_dim("nO", len(self.labels), force=True)
+        self.model.set_dim("nO", self.n_outputs, force=True)
 
     # --------------------------------------------------------------- scoring
     def score(self, examples: Iterable[Example], **kwargs: Any) -> Dict[str, Any]:

@@ -48,6 +48,36 @@ def check_settings(
         )
 
 
+def check_bidirectional(
+    bidirectional: bool, task: str, schema: Optional[Schema], multi_label: bool, both_directions: bool
+) -> None:
+    """Raise ConfigError if ``bidirectional`` (see :mod:`.bidirectional`)
+    does not fit the other settings.
+
+    bidirectional (bool): The setting.
+    task (str): "relation" or "typing".
+    schema (Optional[Schema]): The schema, if any.
+    multi_label (bool): Sigmoid per label.
+    both_directions (bool): Pairs made in both orders.
+    """
+    if not bidirectional:
+        return
+    if task != RELATION:
+        raise ConfigError('mbre_relations: bidirectional = true is for task = "relation".')
+    if multi_label:
+        raise ConfigError("mbre_relations: bidirectional = true needs one label per pair (multi_label = false).")
+    if schema is not None and schema.expand_directions:
+        raise ConfigError(
+            f"mbre_relations: schema {schema.name!r} expands directions (each pair is asked once, in text "
+            "order, and its options carry the direction), so bidirectional = true does not apply; "
+            "use it with a schema whose pairs come in both orders."
+        )
+    if not both_directions:
+        raise ConfigError(
+            "mbre_relations: bidirectional = true reads each pair in both orders; set both_directions = null or true."
+        )
+
+
 def pair_settings(task: str, pair_options: Optional[Dict[str, Any]], text_order: bool) -> PairSettings:
     """task (str): "relation" or "typing".
     pair_options (Optional[Dict[str, Any]]): The factory's spans_key,
