@@ -19,7 +19,7 @@
 # Recorded in BENCHMARKS §14: subject:false:false with start_end (seeds 0, 1) and start (seed 1), 2026-12-03;
 # none:false:false with start, seed 1, E2E=0, 2026-12-04; subject:false:false start seed 2 and
 # subject:true:true start seed 1, E2E=0, 2026-12-04; none:false:false start seed 2, E2E=0, 2026-12-04;
-# subject:true:false start seeds 0-2, E2E=0, 2026-12-04.
+# subject:true:false start seeds 0-2 and subject:true:false:true start seed 0, E2E=0, 2026-12-04.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 P=.venv/bin/python
